@@ -87,8 +87,14 @@ public final class ReferenceMerkleTree {
     return out;
   }
 
-  /** PROOF(m, D[0:n]) = SUBPROOF(m, D[0:n], true), RFC 9162 §2.1.4.1. */
+  /**
+   * PROOF(m, D[0:n]) = SUBPROOF(m, D[0:n], true), RFC 9162 §2.1.4.1, which defines it for
+   * 0 < m <= n. For m = 0 this returns the empty proof, the convention of {@link ConsistencyProof}.
+   */
   public List<Hash> proof(int m, int n) {
+    if (m == 0) {
+      return new ArrayList<>();
+    }
     return subproof(m, 0, n, true);
   }
 
