@@ -19,27 +19,27 @@ import java.nio.charset.StandardCharsets;
  * Built incrementally, hash0 is the tree of size 3 (g, c), hash1 = k is size 4 and hash2 is size 6
  * (k, i).
  */
-final class RfcExampleTree {
-  static final Hash A = leaf(0);
-  static final Hash B = leaf(1);
-  static final Hash C = leaf(2);
-  static final Hash D = leaf(3);
-  static final Hash E = leaf(4);
-  static final Hash F = leaf(5);
-  static final Hash J = leaf(6);
-  static final Hash G = MerkleTree.nodeHash(A, B);
-  static final Hash H = MerkleTree.nodeHash(C, D);
-  static final Hash I = MerkleTree.nodeHash(E, F);
-  static final Hash K = MerkleTree.nodeHash(G, H);
-  static final Hash L = MerkleTree.nodeHash(I, J);
-  static final Hash HASH = MerkleTree.nodeHash(K, L);
-  static final Hash HASH0 = MerkleTree.nodeHash(G, C);
-  static final Hash HASH1 = K;
-  static final Hash HASH2 = MerkleTree.nodeHash(K, I);
+public final class RfcExampleTree {
+  public static final Hash A = leaf(0);
+  public static final Hash B = leaf(1);
+  public static final Hash C = leaf(2);
+  public static final Hash D = leaf(3);
+  public static final Hash E = leaf(4);
+  public static final Hash F = leaf(5);
+  public static final Hash J = leaf(6);
+  public static final Hash G = MerkleTree.nodeHash(A, B);
+  public static final Hash H = MerkleTree.nodeHash(C, D);
+  public static final Hash I = MerkleTree.nodeHash(E, F);
+  public static final Hash K = MerkleTree.nodeHash(G, H);
+  public static final Hash L = MerkleTree.nodeHash(I, J);
+  public static final Hash HASH = MerkleTree.nodeHash(K, L);
+  public static final Hash HASH0 = MerkleTree.nodeHash(G, C);
+  public static final Hash HASH1 = K;
+  public static final Hash HASH2 = MerkleTree.nodeHash(K, I);
 
   private RfcExampleTree() {}
 
-  static Hash leaf(int i) {
+  public static Hash leaf(int i) {
     return MerkleTree.leafHash(("d" + i).getBytes(StandardCharsets.US_ASCII));
   }
 }

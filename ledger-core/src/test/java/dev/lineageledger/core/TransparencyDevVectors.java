@@ -19,13 +19,13 @@ import java.util.List;
  * tested for being rejected by {@link Hash#fromBase64} instead. Sizes are uint64 in the data and
  * are mapped to {@code long} by two's complement (2^64 - 1 becomes -1).
  */
-final class TransparencyDevVectors {
+public final class TransparencyDevVectors {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private TransparencyDevVectors() {}
 
   /** One probe file: the raw base64 strings, so unrepresentable hashes survive loading. */
-  record Probe(
+  public record Probe(
       String file,
       String desc,
       boolean wantErr,
@@ -35,14 +35,14 @@ final class TransparencyDevVectors {
       String root,
       List<String> proof) {
 
-    boolean representable() {
+    public boolean representable() {
       if (!is32Bytes(leafOrRoot1) || !is32Bytes(root)) {
         return false;
       }
       return proof.stream().allMatch(TransparencyDevVectors::is32Bytes);
     }
 
-    List<Hash> proofHashes() throws FormatException {
+    public List<Hash> proofHashes() throws FormatException {
       List<Hash> out = new ArrayList<>();
       for (String s : proof) {
         out.add(Hash.fromBase64(s));
@@ -56,12 +56,12 @@ final class TransparencyDevVectors {
     }
   }
 
-  static boolean is32Bytes(String b64) {
+  public static boolean is32Bytes(String b64) {
     return Base64.getDecoder().decode(b64).length == Hash.SIZE;
   }
 
   /** Inclusion probes: index = leafIdx, size = treeSize, leafOrRoot1 = leafHash, root = root. */
-  static List<Probe> inclusionProbes() {
+  public static List<Probe> inclusionProbes() {
     List<Probe> out = new ArrayList<>();
     for (JsonNode p : load("transparency-dev-inclusion-probes.json").get("probes")) {
       out.add(
@@ -79,7 +79,7 @@ final class TransparencyDevVectors {
   }
 
   /** Consistency probes: index = size1, size = size2, leafOrRoot1 = root1, root = root2. */
-  static List<Probe> consistencyProbes() {
+  public static List<Probe> consistencyProbes() {
     List<Probe> out = new ArrayList<>();
     for (JsonNode p : load("transparency-dev-consistency-probes.json").get("probes")) {
       out.add(
@@ -97,11 +97,11 @@ final class TransparencyDevVectors {
   }
 
   /** The 8-leaf tree, its node hashes, roots, hasher vectors and node-shape tables. */
-  static JsonNode tree() {
+  public static JsonNode tree() {
     return load("transparency-dev-tree.json");
   }
 
-  static Hash hex(JsonNode n) {
+  public static Hash hex(JsonNode n) {
     try {
       return Hash.fromHex(n.asText());
     } catch (FormatException e) {
