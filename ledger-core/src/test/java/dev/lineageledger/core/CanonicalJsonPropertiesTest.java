@@ -1,0 +1,302 @@
+package dev.lineageledger.core;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** Laws of RFC 8785 canonicalization that must hold for any input. */
+class CanonicalJsonPropertiesTest {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  // ---------------------------------------------------------------------------------------------
+  // Numbers, RFC 8785 §3.2.2.3
+
+  @Property(tries = 3000)
+  void formatNumberReadsBackAsTheSameDouble(@ForAll("finiteDoubles") double d) {
+    String s = CanonicalJson.formatNumber(d);
+
+    double back = Double.parseDouble(s);
+    assertThat(Double.doubleToRawLongBits(back))
+        .as("%s read back from %s", s, d)
+        .isEqualTo(Double.doubleToRawLongBits(d == 0 ? 0.0 : d));
+  }
+
+  /**
+   * ES2019 §7.1.12.1 note 2 as RFC 8785 requires it: no decimal with fewer digits reads back as
+   * the double, and no other decimal with as many digits that reads back is closer to it.
+   */
+  @Property(tries = 2000)
+  void formatNumberIsShortestThenClosest(@ForAll("finiteDoubles") double d) {
+    if (d == 0) {
+      return;
+    }
+    double abs = Math.abs(d);
+    BigDecimal exact = new BigDecimal(abs);
+    BigDecimal printed = new BigDecimal(CanonicalJson.formatNumber(abs));
+    int k = printed.stripTrailingZeros().precision();
+
+    for (RoundingMode mode : new RoundingMode[] {RoundingMode.FLOOR, RoundingMode.CEILING}) {
+      if (k > 1) {
+        BigDecimal shorter = exact.round(new MathContext(k - 1, mode));
+        assertThat(Double.parseDouble(shorter.toString())).as("%s reads back", shorter)
+            .isNotEqualTo(abs);
+      }
+      BigDecimal sameLength = exact.round(new MathContext(k, mode));
+      if (Double.parseDouble(sameLength.toString()) == abs) {
+        assertThat(printed.subtract(exact).abs())
+            .as("%s is at least as close as %s", printed, sameLength)
+            .isLessThanOrEqualTo(sameLength.subtract(exact).abs());
+      }
+    }
+  }
+
+  /** Every canonical number is itself strict I-JSON whose canonical form is unchanged. */
+  @Property(tries = 2000)
+  void canonicalNumbersParseBack(@ForAll("finiteDoubles") double d) {
+    byte[] text = CanonicalJson.formatNumber(d).getBytes(UTF_8);
+
+    assertThat(CanonicalJson.isCanonical(text)).as(new String(text, UTF_8)).isTrue();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Documents, RFC 8785 §3.2
+
+  /** canonicalize(parse(canonicalize(x))) == canonicalize(x). */
+  @Property(tries = 500)
+  void canonicalizationIsIdempotent(@ForAll("documents") JsonNode document) throws Exception {
+    byte[] once = CanonicalJson.canonicalize(document);
+
+    assertThat(CanonicalJson.canonicalize(CanonicalJson.parse(once))).isEqualTo(once);
+    assertThat(CanonicalJson.isCanonical(once)).isTrue();
+  }
+
+  /**
+   * The same data written with any member order, whitespace, escaping and number spelling has the
+   * same canonical bytes (RFC 8785 §3.2.1-§3.2.3).
+   */
+  @Property(tries = 500)
+  void spellingDoesNotMatter(@ForAll("documents") JsonNode document, @ForAll long seed)
+      throws Exception {
+    String messy = new MessyWriter(new Random(seed)).write(document);
+
+    assertThat(CanonicalJson.canonicalize(messy.getBytes(UTF_8)))
+        .as(messy)
+        .isEqualTo(CanonicalJson.canonicalize(document));
+  }
+
+  /** Arbitrary bytes are either parsed or rejected with the checked exception; never a crash. */
+  @Property(tries = 2000)
+  void garbageIsRejectedCleanly(@ForAll("almostJson") byte[] input) {
+    assertThatCode(
+            () -> {
+              try {
+                CanonicalJson.parse(input);
+              } catch (InvalidRecordException expected) {
+                assertThat(expected.getMessage()).doesNotContain("\n");
+              }
+            })
+        .doesNotThrowAnyException();
+    assertThatCode(() -> CanonicalJson.isCanonical(input)).doesNotThrowAnyException();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Generators
+
+  @Provide
+  Arbitrary<Double> finiteDoubles() {
+    return Arbitraries.oneOf(
+        Arbitraries.longs().map(Double::longBitsToDouble).filter(Double::isFinite),
+        Arbitraries.doubles(),
+        Arbitraries.integers().between(-1_000_000, 1_000_000)
+            .flatMap(m -> Arbitraries.integers().between(-30, 30)
+                .map(e -> Double.parseDouble(m + "e" + e))),
+        Arbitraries.longs().between(-(1L << 55), 1L << 55).map(Long::doubleValue));
+  }
+
+  @Provide
+  Arbitrary<JsonNode> documents() {
+    return Arbitraries.randomValue(random -> randomValue(random, 0));
+  }
+
+  @Provide
+  Arbitrary<byte[]> almostJson() {
+    return Arbitraries.oneOf(
+        Arbitraries.bytes().array(byte[].class).ofMaxSize(40),
+        // Canonical documents with a few bytes overwritten: mostly near-misses of valid JSON.
+        Arbitraries.randomValue(
+            random -> {
+              byte[] doc = CanonicalJson.canonicalize(randomValue(random, 0));
+              for (int i = 0, n = 1 + random.nextInt(3); i < n && doc.length > 0; i++) {
+                doc[random.nextInt(doc.length)] = (byte) random.nextInt(256);
+              }
+              return doc;
+            }));
+  }
+
+  private static final String[] ALPHABET = {
+    "a", "b", "Z", "0", " ", "\"", "\\", "/", "\u0000", "\u0001", "\b", "\t", "\n", "\f",
+    "\r", "\u001f", "\u007f", "\u0080", "é", "\u2028", "\u2029", "€", "\ufb33", "\ud83d\ude00",
+    "\uffff"
+  };
+
+  private static String randomString(Random random) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0, n = random.nextInt(6); i < n; i++) {
+      sb.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+    }
+    return sb.toString();
+  }
+
+  private static JsonNode randomValue(Random random, int depth) {
+    int kind = random.nextInt(depth >= 4 ? 6 : 8);
+    switch (kind) {
+      case 0:
+        return NODES.nullNode();
+      case 1:
+        return NODES.booleanNode(random.nextBoolean());
+      case 2:
+        return NODES.textNode(randomString(random));
+      case 3:
+        return NODES.numberNode(random.nextLong() >> random.nextInt(64) >> 11); // |x| < 2^53
+      case 4:
+        {
+          double d = Double.longBitsToDouble(random.nextLong());
+          return NODES.numberNode(Double.isFinite(d) ? d : 0.5);
+        }
+      case 5:
+        return NODES.numberNode(random.nextInt(100_000) / Math.pow(10, random.nextInt(8)));
+      case 6:
+        {
+          ArrayNode array = NODES.arrayNode();
+          for (int i = 0, n = random.nextInt(5); i < n; i++) {
+            array.add(randomValue(random, depth + 1));
+          }
+          return array;
+        }
+      default:
+        {
+          ObjectNode object = NODES.objectNode();
+          for (int i = 0, n = random.nextInt(5); i < n; i++) {
+            object.set(randomString(random), randomValue(random, depth + 1));
+          }
+          return object;
+        }
+    }
+  }
+
+  /** Writes a tree as valid JSON in a random non-canonical way. */
+  private static final class MessyWriter {
+    private static final String[] SPACE = {"", "", " ", "\t", "\n", "\r\n", "  "};
+    private final Random random;
+    private final StringBuilder out = new StringBuilder();
+
+    MessyWriter(Random random) {
+      this.random = random;
+    }
+
+    String write(JsonNode node) {
+      space();
+      value(node);
+      space();
+      return out.toString();
+    }
+
+    private void space() {
+      out.append(SPACE[random.nextInt(SPACE.length)]);
+    }
+
+    private void value(JsonNode node) {
+      if (node.isObject()) {
+        List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
+        Collections.shuffle(members, random);
+        out.append('{');
+        for (int i = 0; i < members.size(); i++) {
+          if (i > 0) {
+            out.append(',');
+          }
+          space();
+          string(members.get(i).getKey());
+          space();
+          out.append(':');
+          space();
+          value(members.get(i).getValue());
+          space();
+        }
+        out.append('}');
+      } else if (node.isArray()) {
+        out.append('[');
+        for (int i = 0; i < node.size(); i++) {
+          if (i > 0) {
+            out.append(',');
+          }
+          space();
+          value(node.get(i));
+          space();
+        }
+        out.append(']');
+      } else if (node.isTextual()) {
+        string(node.textValue());
+      } else if (node.isIntegralNumber()) {
+        long v = node.longValue();
+        String[] spellings = {Long.toString(v), v + ".0", v + "E0", v + ".000e+0", v * 10 + "e-1"};
+        out.append(spellings[random.nextInt(spellings.length)]);
+      } else if (node.isNumber()) {
+        double d = node.doubleValue();
+        String[] spellings = {
+          CanonicalJson.formatNumber(d), Double.toString(d), new BigDecimal(d).toString()
+        };
+        out.append(spellings[random.nextInt(spellings.length)]);
+      } else {
+        out.append(node.toString()); // true, false, null
+      }
+    }
+
+    private void string(String s) {
+      out.append('"');
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        boolean mustEscape = c < 0x20 || c == '"' || c == '\\';
+        if (Character.isHighSurrogate(c)) {
+          // A pair is escaped as a whole or not at all: half of it would not survive UTF-8.
+          if (random.nextBoolean()) {
+            escape(c);
+            escape(s.charAt(++i));
+          } else {
+            out.append(c).append(s.charAt(++i));
+          }
+        } else if (mustEscape || random.nextInt(4) == 0) {
+          escape(c);
+        } else if (c == '/' && random.nextBoolean()) {
+          out.append("\\/");
+        } else {
+          out.append(c);
+        }
+      }
+      out.append('"');
+    }
+
+    private void escape(char c) {
+      String hex = String.format("%04x", (int) c);
+      out.append("\\u").append(random.nextBoolean() ? hex : hex.toUpperCase(Locale.ROOT));
+    }
+  }
+}
