@@ -14,9 +14,12 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  *
  * for example {@code PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW}.
  *
- * <p>Immutable and thread-safe. The public key is decoded and validated once, at construction:
- * non-canonical point encodings and points of small order are rejected (BouncyCastle's
- * {@code validatePublicKeyFull}), so every {@link #verify} reuses the decoded point.
+ * <p>Immutable and thread-safe. The public key is decoded and validated once, at construction,
+ * and every {@link #verify} reuses the decoded point. Validation is BouncyCastle's {@code
+ * validatePublicKeyFull}: the encoding must be canonical and the point must lie in the
+ * prime-order subgroup, so small-order and mixed-order points are refused. Keys made by RFC
+ * 8032 key generation ([s]B) always pass; only crafted keys fail, such as the identity point,
+ * under which forged signatures verify for any message.
  */
 public final class VerifierKey {
   /** Signature type byte for Ed25519 (C2SP signed-note, "Signature types"). */
@@ -49,7 +52,7 @@ public final class VerifierKey {
    * Builds the verifier key for an Ed25519 public key under {@code name}; the key ID is derived.
    *
    * @throws IllegalArgumentException if the name breaks the signed-note name rules, or the key is
-   *     not 32 bytes, not a canonical point encoding, or a point of small order
+   *     not 32 bytes, not a canonical point encoding, or not in the prime-order subgroup
    */
   public static VerifierKey ed25519(String name, byte[] publicKey32) {
     Objects.requireNonNull(publicKey32, "publicKey32");
@@ -70,7 +73,8 @@ public final class VerifierKey {
   }
 
   private static final String INVALID_POINT =
-      "not a valid Ed25519 public key (non-canonical encoding or small-order point)";
+      "not a valid Ed25519 public key (non-canonical encoding, or a point of small or mixed"
+          + " order)";
 
   /**
    * Parses a vkey string strictly: a valid name, exactly 8 lowercase hex digits of key ID,

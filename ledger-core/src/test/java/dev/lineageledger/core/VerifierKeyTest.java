@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -150,20 +151,45 @@ class VerifierKeyTest {
     identity[0] = 1;
     assertThatThrownBy(() -> VerifierKey.ed25519("n", identity))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("small-order point");
+        .hasMessageContaining("small or mixed order");
     // y = p (2^255 - 19) is a non-canonical encoding of y = 0.
     byte[] nonCanonical =
         HexFormat.of().parseHex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
     assertThatThrownBy(() -> VerifierKey.ed25519("n", nonCanonical))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("non-canonical");
+    // A valid point of order 8L (not in the prime-order subgroup): the base point plus a
+    // torsion point. RFC 8032 verifiers that skip this check accept it; we refuse it.
+    byte[] mixed = mixedOrderPoint();
+    assertThatThrownBy(() -> VerifierKey.ed25519("n", mixed))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("small or mixed order");
     byte[] typed = new byte[33];
     typed[0] = 1;
     System.arraycopy(identity, 0, typed, 1, 32);
     String vkey = "n+" + KeyId.of("n", identity).hex() + "+" + Base64.getEncoder().encodeToString(typed);
     assertThatThrownBy(() -> VerifierKey.parse(vkey))
         .isInstanceOf(FormatException.class)
-        .hasMessageContaining("small-order point");
+        .hasMessageContaining("small or mixed order");
+  }
+
+  /**
+   * B + T, where B is the RFC 8032 base point and T = (0, -1) the point of order 2: that is
+   * (-x_B, -y_B), a point of order 2L. Encoded per RFC 8032 §5.1.2.
+   */
+  private static byte[] mixedOrderPoint() {
+    BigInteger p = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
+    BigInteger baseY = BigInteger.valueOf(4).multiply(BigInteger.valueOf(5).modInverse(p)).mod(p);
+    BigInteger y = p.subtract(baseY);
+    byte[] be = y.toByteArray();
+    byte[] le = new byte[32];
+    for (int i = 0; i < 32 && i < be.length; i++) {
+      le[i] = be[be.length - 1 - i];
+    }
+    le[31] |= (byte) 0x80; // x_B is even, so -x_B = p - x_B is odd: sign bit 1
+    // It is a valid curve point; only the subgroup check refuses it.
+    assertThat(org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyPartial(le, 0)).isTrue();
+    return le;
   }
 
   @Test
