@@ -79,4 +79,11 @@ abstract class SignerContract {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void canSignANote() throws Exception {
+    Signer s = newSigner();
+    SignedNote n = SignedNote.sign("hello\n", List.of(s));
+    assertThat(n.verify(List.of(s.verifierKey()))).containsExactly(s.verifierKey());
+  }
 }
