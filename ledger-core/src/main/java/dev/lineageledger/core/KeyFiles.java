@@ -117,7 +117,8 @@ public final class KeyFiles {
 
   /**
    * Writes {@code key} to a new file, owner-only (POSIX {@code rw-------}) from the moment it
-   * exists.
+   * exists. On a file system without POSIX permissions the file gets that file system's default
+   * access control; keep such keys in a directory only the owner can read.
    *
    * @param passphraseOrNull {@code null} for an unencrypted PKCS#8 file; otherwise a non-empty
    *     passphrase for PBES2 (scrypt + AES-256-CBC). Not retained or wiped by this method.

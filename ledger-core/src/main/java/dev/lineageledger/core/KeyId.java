@@ -66,7 +66,7 @@ public final class KeyId {
         throw new FormatException("key ID must be 8 lowercase hex digits");
       }
     }
-    return new KeyId(HEX.fromHexDigits(hex));
+    return new KeyId(HexFormat.fromHexDigits(hex));
   }
 
   /** Reads a big-endian key ID from {@code bytes[off..off+4)}. */
