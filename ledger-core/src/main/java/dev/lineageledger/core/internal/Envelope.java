@@ -1,0 +1,123 @@
+package dev.lineageledger.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lineageledger.core.FormatException;
+import dev.lineageledger.core.Hash;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * The signed-over record envelope (docs/FORMAT.md "Record envelope"):
+ * {@code {"actor","body","kind","prev","seq","signer"?,"time","v"}}, serialised with RFC 8785.
+ */
+public final class Envelope {
+  public static final int FORMAT_VERSION = 1;
+  /** Previous-hash of record 0: 32 zero bytes. */
+  public static final Hash GENESIS_PREV = Hash.of(new byte[Hash.SIZE]);
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final Set<String> FIELDS =
+      Set.of("actor", "body", "kind", "prev", "seq", "signer", "time", "v");
+
+  /** Domain separation for per-record signatures (docs/FORMAT.md "Per-record signatures"). */
+  private static final byte[] RECORD_SIG_PREFIX =
+      "lineage-ledger/v1 record-signature\n".getBytes(StandardCharsets.US_ASCII);
+
+  private Envelope() {}
+
+  public record Parsed(
+      int version, long seq, Hash prev, String kind, String actor, String time, String signer,
+      ObjectNode body) {}
+
+  /** Fixed-width UTC millisecond timestamps, so that text order is time order. */
+  public static String formatTime(Instant t) {
+    return TIME.format(t);
+  }
+
+  public static ObjectNode build(
+      long seq, Hash prev, String kind, String actor, String time, String signer, JsonNode body) {
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    n.put("actor", actor);
+    n.set("body", body);
+    n.put("kind", kind);
+    n.put("prev", prev.hex());
+    n.put("seq", seq);
+    if (signer != null) {
+      n.put("signer", signer);
+    }
+    n.put("time", time);
+    n.put("v", FORMAT_VERSION);
+    return n;
+  }
+
+  /** Structural parse of an envelope; the caller has already checked canonical form. */
+  public static Parsed parse(JsonNode n) throws FormatException {
+    if (!n.isObject()) {
+      throw new FormatException("record is not a JSON object");
+    }
+    Iterator<String> it = n.fieldNames();
+    while (it.hasNext()) {
+      String f = it.next();
+      if (!FIELDS.contains(f)) {
+        throw new FormatException("record has unknown envelope field '" + f + "'");
+      }
+    }
+    JsonNode v = n.get("v");
+    if (v == null || !v.isIntegralNumber() || v.asInt() != FORMAT_VERSION) {
+      throw new FormatException("record format version must be " + FORMAT_VERSION);
+    }
+    JsonNode seq = n.get("seq");
+    if (seq == null || !seq.isIntegralNumber() || seq.asLong() < 0) {
+      throw new FormatException("record seq must be a non-negative integer");
+    }
+    Hash prev = Hash.fromHex(str(n, "prev"));
+    JsonNode body = n.get("body");
+    if (body == null || !body.isObject()) {
+      throw new FormatException("record body must be an object");
+    }
+    JsonNode signer = n.get("signer");
+    if (signer != null && !signer.isTextual()) {
+      throw new FormatException("record signer must be a string");
+    }
+    return new Parsed(v.asInt(), seq.asLong(), prev, str(n, "kind"), str(n, "actor"),
+        str(n, "time"), signer == null ? null : signer.textValue(), (ObjectNode) body);
+  }
+
+  private static String str(JsonNode n, String f) throws FormatException {
+    JsonNode v = n.get(f);
+    if (v == null || !v.isTextual()) {
+      throw new FormatException("record " + f + " must be a string");
+    }
+    return v.textValue();
+  }
+
+  /**
+   * The exact bytes an Ed25519 per-record signature covers: the ASCII line {@code
+   * "lineage-ledger/v1 record-signature\n"}, the ledger origin in UTF-8, a newline, then the 32
+   * bytes of the record's leaf hash.
+   */
+  public static byte[] recordSignatureMessage(String origin, Hash leafHash) {
+    byte[] o = origin.getBytes(StandardCharsets.UTF_8);
+    byte[] m = new byte[RECORD_SIG_PREFIX.length + o.length + 1 + Hash.SIZE];
+    System.arraycopy(RECORD_SIG_PREFIX, 0, m, 0, RECORD_SIG_PREFIX.length);
+    System.arraycopy(o, 0, m, RECORD_SIG_PREFIX.length, o.length);
+    m[RECORD_SIG_PREFIX.length + o.length] = '\n';
+    leafHash.copyTo(m, RECORD_SIG_PREFIX.length + o.length + 1);
+    return m;
+  }
+
+  /** The canonical resolved-reference object {@code {"hash":HEX,"seq":N}}. */
+  public static ObjectNode refNode(long seq, Hash hash) {
+    ObjectNode r = JsonNodeFactory.instance.objectNode();
+    r.put("hash", hash.hex());
+    r.put("seq", seq);
+    return r;
+  }
+}

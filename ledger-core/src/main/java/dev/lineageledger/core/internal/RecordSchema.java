@@ -1,0 +1,379 @@
+package dev.lineageledger.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lineageledger.core.CanonicalJson;
+import dev.lineageledger.core.InvalidRecordException;
+import dev.lineageledger.core.RecordKind;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Field rules of each record kind, and the size limits. The single source of truth that
+ * docs/FORMAT.md "Record kinds" and "Limits" describe.
+ */
+public final class RecordSchema {
+  /** Largest canonical record (envelope included), in bytes. */
+  public static final int MAX_RECORD_BYTES = 64 * 1024;
+  public static final int MAX_ACTOR = 256;
+  public static final int MAX_NAME = 256;
+  public static final int MAX_VERSION = 128;
+  public static final int MAX_STRING = 1024;
+  public static final int MAX_URI = 2048;
+  public static final int MAX_TEXT = 8192;
+  public static final int MAX_LIST = 1000;
+  public static final int MAX_METRICS = 256;
+  /** Largest canonical size of a free-form JSON field (schema, parameters, properties). */
+  public static final int MAX_JSON_BYTES = 16 * 1024;
+  public static final int MAX_DEPTH = 16;
+
+  enum Type {
+    NAME, VERSION, STRING, TEXT, URI, DIGEST, COUNT, METRICS, STRING_LIST, JSON, REF, REF_LIST,
+    ENUM, TIMESTAMP
+  }
+
+  /** How a reference field turns into a lineage edge. */
+  public enum EdgeDirection {
+    /** The referenced record flows into this one (ref -> this). */
+    FROM_REF,
+    /** This record produced the referenced one (this -> ref). */
+    TO_REF
+  }
+
+  record Field(
+      String name, Type type, boolean required, Set<String> values, Set<String> refKinds,
+      EdgeDirection direction) {}
+
+  private static final Pattern DIGEST =
+      Pattern.compile("(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128}"
+          + "|sha3-256:[0-9a-f]{64}|blake2b:[0-9a-f]{128}|md5:[0-9a-f]{32})");
+  private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.+");
+  private static final Pattern TIMESTAMP =
+      Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
+
+  private static final Set<String> DATA_KINDS = Set.of();  // empty = any kind
+
+  private static final Map<String, List<Field>> KINDS = new LinkedHashMap<>();
+
+  static {
+    KINDS.put("dataset", List.of(
+        f("name", Type.NAME, true), f("version", Type.VERSION, true), f("uri", Type.URI, true),
+        f("digest", Type.DIGEST, true), f("schema", Type.JSON, false),
+        f("rowCount", Type.COUNT, false), f("classifications", Type.STRING_LIST, false),
+        f("description", Type.TEXT, false), f("properties", Type.JSON, false)));
+    KINDS.put("transform", List.of(
+        f("name", Type.NAME, true),
+        e("type", Set.of("feature-engineering", "training", "evaluation", "inference",
+            "ingestion", "other")),
+        ref("inputs", Type.REF_LIST, true, DATA_KINDS, EdgeDirection.FROM_REF),
+        ref("outputs", Type.REF_LIST, false, DATA_KINDS, EdgeDirection.TO_REF),
+        f("codeVersion", Type.STRING, true), f("runId", Type.VERSION, true),
+        f("parameters", Type.JSON, false), f("metrics", Type.METRICS, false),
+        f("startedAt", Type.TIMESTAMP, false), f("endedAt", Type.TIMESTAMP, false),
+        f("description", Type.TEXT, false), f("properties", Type.JSON, false)));
+    KINDS.put("model", List.of(
+        f("name", Type.NAME, true), f("version", Type.VERSION, true),
+        f("digest", Type.DIGEST, true), f("framework", Type.STRING, true),
+        f("uri", Type.URI, false), f("metrics", Type.METRICS, false),
+        f("description", Type.TEXT, false), f("properties", Type.JSON, false)));
+    KINDS.put("approval", List.of(
+        ref("subject", Type.REF, true, DATA_KINDS, EdgeDirection.FROM_REF),
+        f("approver", Type.NAME, true),
+        e("decision", Set.of("approved", "rejected", "conditional")),
+        f("comment", Type.TEXT, false), f("properties", Type.JSON, false)));
+    KINDS.put("deployment", List.of(
+        ref("model", Type.REF, true, Set.of("model"), EdgeDirection.FROM_REF),
+        f("target", Type.NAME, true),
+        e("action", Set.of("deploy", "rollback", "retire")),
+        ref("approval", Type.REF, false, Set.of("approval"), EdgeDirection.FROM_REF),
+        ref("replaces", Type.REF, false, Set.of("deployment"), EdgeDirection.FROM_REF),
+        f("environment", Type.NAME, false), f("comment", Type.TEXT, false),
+        f("properties", Type.JSON, false)));
+  }
+
+  /** Fields with meaning in custom kinds; every other custom field is free-form JSON. */
+  private static final List<Field> CUSTOM_KNOWN = List.of(
+      f("name", Type.NAME, false), f("version", Type.VERSION, false),
+      ref("inputs", Type.REF_LIST, false, DATA_KINDS, EdgeDirection.FROM_REF),
+      ref("outputs", Type.REF_LIST, false, DATA_KINDS, EdgeDirection.TO_REF));
+
+  private RecordSchema() {}
+
+  private static Field f(String name, Type type, boolean required) {
+    return new Field(name, type, required, Set.of(), Set.of(), null);
+  }
+
+  private static Field e(String name, Set<String> values) {
+    return new Field(name, Type.ENUM, true, values, Set.of(), null);
+  }
+
+  private static Field ref(
+      String name, Type type, boolean required, Set<String> kinds, EdgeDirection dir) {
+    return new Field(name, type, required, Set.of(), kinds, dir);
+  }
+
+  /** A reference in a body, to be resolved against the ledger. */
+  public record RefSlot(
+      String field, int index, JsonNode given, Set<String> allowedKinds, EdgeDirection direction) {
+    public String path() {
+      return index < 0 ? "body." + field : "body." + field + "[" + index + "]";
+    }
+  }
+
+  /** Validates {@code body} for {@code kind}; returns the references it contains, in order. */
+  public static List<RefSlot> validate(RecordKind kind, ObjectNode body)
+      throws InvalidRecordException {
+    List<RefSlot> refs = new ArrayList<>();
+    List<Field> fields = KINDS.get(kind.name());
+    if (fields != null) {
+      Iterator<String> names = body.fieldNames();
+      while (names.hasNext()) {
+        String n = names.next();
+        if (fields.stream().noneMatch(x -> x.name.equals(n))) {
+          throw new InvalidRecordException("body." + printable(n),
+              "unknown field for kind " + kind + " (put custom data in body.properties)");
+        }
+      }
+      for (Field fd : fields) {
+        JsonNode v = body.get(fd.name);
+        if (v == null || v.isNull()) {
+          if (fd.required) {
+            throw new InvalidRecordException("body." + fd.name, "is required for kind " + kind);
+          }
+          if (v != null) {
+            throw new InvalidRecordException("body." + fd.name, "must not be null (omit it)");
+          }
+          continue;
+        }
+        check(fd, v, refs);
+      }
+    } else {
+      for (Field fd : CUSTOM_KNOWN) {
+        JsonNode v = body.get(fd.name);
+        if (v != null) {
+          check(fd, v, refs);
+        }
+      }
+      for (Map.Entry<String, JsonNode> en : body.properties()) {
+        if (CUSTOM_KNOWN.stream().noneMatch(x -> x.name.equals(en.getKey()))) {
+          checkJson("body." + printable(en.getKey()), en.getValue());
+        }
+      }
+    }
+    return refs;
+  }
+
+  private static void check(Field fd, JsonNode v, List<RefSlot> refs)
+      throws InvalidRecordException {
+    String path = "body." + fd.name;
+    switch (fd.type) {
+      case NAME -> line(path, v, MAX_NAME);
+      case VERSION -> {
+        String s = line(path, v, MAX_VERSION);
+        if (s.indexOf('@') >= 0) {
+          throw new InvalidRecordException(path, "must not contain '@'");
+        }
+      }
+      case STRING -> line(path, v, MAX_STRING);
+      case TEXT -> text(path, v, MAX_TEXT);
+      case URI -> {
+        String s = line(path, v, MAX_URI);
+        if (!URI_SCHEME.matcher(s).matches() || s.indexOf(' ') >= 0) {
+          throw new InvalidRecordException(path, "must be an absolute URI such as s3://bucket/key");
+        }
+      }
+      case DIGEST -> {
+        String s = line(path, v, 200);
+        if (!DIGEST.matcher(s).matches()) {
+          throw new InvalidRecordException(path,
+              "must be ALGORITHM:LOWERCASE-HEX, e.g. sha256: followed by 64 hex digits");
+        }
+      }
+      case COUNT -> {
+        if (!v.isNumber() || !isIntegral(v) || v.asDouble() < 0 || v.asDouble() > 9007199254740992d) {
+          throw new InvalidRecordException(path, "must be a non-negative integer up to 2^53");
+        }
+      }
+      case METRICS -> {
+        if (!v.isObject()) {
+          throw new InvalidRecordException(path, "must be an object of metric name to number");
+        }
+        if (v.size() > MAX_METRICS) {
+          throw new InvalidRecordException(path, "has more than " + MAX_METRICS + " metrics");
+        }
+        for (Map.Entry<String, JsonNode> m : v.properties()) {
+          String mp = path + "." + printable(m.getKey());
+          if (m.getKey().isEmpty() || m.getKey().length() > MAX_NAME) {
+            throw new InvalidRecordException(mp, "metric name must be 1.." + MAX_NAME + " characters");
+          }
+          if (!m.getValue().isNumber()) {
+            throw new InvalidRecordException(mp, "must be a number");
+          }
+        }
+      }
+      case STRING_LIST -> {
+        if (!v.isArray()) {
+          throw new InvalidRecordException(path, "must be an array of strings");
+        }
+        if (v.size() > MAX_LIST) {
+          throw new InvalidRecordException(path, "has more than " + MAX_LIST + " entries");
+        }
+        for (int i = 0; i < v.size(); i++) {
+          line(path + "[" + i + "]", v.get(i), MAX_NAME);
+        }
+      }
+      case JSON -> checkJson(path, v);
+      case ENUM -> {
+        if (!v.isTextual() || !fd.values.contains(v.textValue())) {
+          throw new InvalidRecordException(path, "must be one of " + sorted(fd.values));
+        }
+      }
+      case TIMESTAMP -> {
+        String s = line(path, v, 64);
+        if (!TIMESTAMP.matcher(s).matches()) {
+          throw new InvalidRecordException(path, "must be an RFC 3339 timestamp like 2026-11-29T06:28:54Z");
+        }
+      }
+      case REF -> refs.add(refSlot(fd, path, -1, v));
+      case REF_LIST -> {
+        if (!v.isArray()) {
+          throw new InvalidRecordException(path, "must be an array of record references");
+        }
+        if (v.size() > MAX_LIST) {
+          throw new InvalidRecordException(path, "has more than " + MAX_LIST + " entries");
+        }
+        for (int i = 0; i < v.size(); i++) {
+          refs.add(refSlot(fd, path + "[" + i + "]", i, v.get(i)));
+        }
+      }
+    }
+  }
+
+  private static RefSlot refSlot(Field fd, String path, int index, JsonNode v)
+      throws InvalidRecordException {
+    if (!(v.isTextual() || (v.isNumber() && isIntegral(v)) || v.isObject())) {
+      throw new InvalidRecordException(path,
+          "must be a record reference: a sequence number, sha256:HASH, or kind:name@version");
+    }
+    return new RefSlot(fd.name, index, v, fd.refKinds, fd.direction);
+  }
+
+  private static boolean isIntegral(JsonNode v) {
+    double d = v.asDouble();
+    return v.isIntegralNumber() || (Double.isFinite(d) && d == Math.rint(d));
+  }
+
+  private static String line(String path, JsonNode v, int max) throws InvalidRecordException {
+    String s = text(path, v, max);
+    if (s.isEmpty()) {
+      throw new InvalidRecordException(path, "must not be empty");
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        throw new InvalidRecordException(path, "must not contain control characters");
+      }
+    }
+    return s;
+  }
+
+  private static String text(String path, JsonNode v, int max) throws InvalidRecordException {
+    if (!v.isTextual()) {
+      throw new InvalidRecordException(path, "must be a string");
+    }
+    String s = v.textValue();
+    if (s.length() > max) {
+      throw new InvalidRecordException(path,
+          "is too long (" + s.length() + " characters, at most " + max + ")");
+    }
+    return s;
+  }
+
+  private static void checkJson(String path, JsonNode v) throws InvalidRecordException {
+    if (depth(v) > MAX_DEPTH) {
+      throw new InvalidRecordException(path, "is nested deeper than " + MAX_DEPTH + " levels");
+    }
+    int size = CanonicalJson.canonicalize(v).length;
+    if (size > MAX_JSON_BYTES) {
+      throw new InvalidRecordException(path,
+          "is too large (" + size + " bytes canonical, at most " + MAX_JSON_BYTES + ")");
+    }
+  }
+
+  private static int depth(JsonNode v) {
+    if (!v.isContainerNode()) {
+      return 0;
+    }
+    int d = 0;
+    for (JsonNode c : v) {
+      d = Math.max(d, depth(c));
+    }
+    return d + 1;
+  }
+
+  private static String sorted(Set<String> s) {
+    return String.join(", ", new java.util.TreeSet<>(s));
+  }
+
+  static String printable(String s) {
+    String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    StringBuilder b = new StringBuilder(t.length());
+    t.codePoints().forEach(c -> b.append(Character.isISOControl(c) ? '?' : Character.toString(c)));
+    return b.toString();
+  }
+
+  /** How a command line should read a field's value. */
+  public enum InputShape { TEXT, INTEGER, LIST, REFERENCE, REFERENCE_LIST, JSON, METRICS }
+
+  /**
+   * The input shape of {@code field} in a body of {@code kind}, for tools that build records
+   * from flags; custom kinds and unknown fields give {@code null} (free-form).
+   */
+  public static InputShape inputShape(String kind, String field) {
+    List<Field> fields = KINDS.getOrDefault(kind, CUSTOM_KNOWN);
+    for (Field f : fields) {
+      if (f.name.equals(field)) {
+        return switch (f.type) {
+          case COUNT -> InputShape.INTEGER;
+          case STRING_LIST -> InputShape.LIST;
+          case REF -> InputShape.REFERENCE;
+          case REF_LIST -> InputShape.REFERENCE_LIST;
+          case JSON -> InputShape.JSON;
+          case METRICS -> InputShape.METRICS;
+          default -> InputShape.TEXT;
+        };
+      }
+    }
+    return null;
+  }
+
+  /** The (name, version) a record is found by in {@code kind:name@version} references. */
+  public static String[] nameAndVersion(String kind, JsonNode body) {
+    return switch (kind) {
+      case "dataset", "model" -> new String[] {text(body, "name"), text(body, "version")};
+      case "transform" -> new String[] {text(body, "name"), text(body, "runId")};
+      case "deployment" -> new String[] {text(body, "target"), null};
+      case "approval" -> new String[] {null, null};
+      default -> new String[] {text(body, "name"), text(body, "version")};
+    };
+  }
+
+  private static String text(JsonNode body, String f) {
+    JsonNode v = body.get(f);
+    return v != null && v.isTextual() ? v.textValue() : null;
+  }
+
+  /** Replaces the reference at {@code slot} in {@code body} with its resolved form. */
+  public static void setRef(ObjectNode body, RefSlot slot, JsonNode resolved) {
+    if (slot.index() < 0) {
+      body.set(slot.field(), resolved);
+    } else {
+      ((ArrayNode) body.get(slot.field())).set(slot.index(), resolved);
+    }
+  }
+}
