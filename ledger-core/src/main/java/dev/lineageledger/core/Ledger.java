@@ -1,0 +1,528 @@
+package dev.lineageledger.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lineageledger.core.internal.CheckpointTable;
+import dev.lineageledger.core.internal.Envelope;
+import dev.lineageledger.core.internal.LedgerVerifier;
+import dev.lineageledger.core.internal.LedgerWriter;
+import dev.lineageledger.core.internal.ProofBuilder;
+import dev.lineageledger.core.internal.RefResolver;
+import dev.lineageledger.core.internal.SqliteStore;
+import dev.lineageledger.core.internal.StoredSubtrees;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Pattern;
+
+/**
+ * An append-only, hash-chained, Merkle-committed ledger of lineage records in one SQLite file.
+ * Thread-safe: any number of threads may append concurrently (their records are group-committed
+ * by one writer thread) and query at the same time. Several processes may append to one file.
+ *
+ * <pre>{@code
+ * try (Ledger ledger = Ledger.open(path, LedgerOptions.builder().checkpointSigner(key).build())) {
+ *   Receipt r = ledger.append(RecordDraft.fromJson(json));
+ * }
+ * }</pre>
+ */
+public final class Ledger implements AutoCloseable {
+  private static final Pattern ORIGIN = Pattern.compile("[\\x21-\\x7e&&[^+]][\\x21-\\x7e]{0,254}");
+
+  private final Path path;
+  private final String origin;
+  private final SigningMode mode;
+  private final LedgerOptions options;
+  private final Connection readConn;
+  private final Connection writeConn;
+  private final LedgerWriter writer;
+  private final Object readLock = new Object();
+
+  private Ledger(Path path, LedgerOptions options, Connection readConn, Connection writeConn)
+      throws LedgerException {
+    this.path = path;
+    this.options = options;
+    this.readConn = readConn;
+    this.writeConn = writeConn;
+    Map<String, String> meta = meta(readConn, path);
+    this.origin = meta.get("origin");
+    String m = meta.get("signing_mode");
+    if (origin == null || m == null) {
+      throw new LedgerStorageException(LedgerStorageException.Reason.NOT_A_LEDGER,
+          path + " is missing its ledger metadata (origin, signing_mode)", null);
+    }
+    try {
+      this.mode = SigningMode.fromId(m);
+    } catch (IllegalArgumentException e) {
+      throw new LedgerStorageException(LedgerStorageException.Reason.NOT_A_LEDGER,
+          path + " has an unknown signing mode '" + m + "'", null);
+    }
+    this.writer = writeConn == null ? null
+        : new LedgerWriter(writeConn, path, origin, options, mode == SigningMode.PER_RECORD);
+  }
+
+  /**
+   * Creates a new ledger file. {@code origin} names the log in its checkpoints (C2SP
+   * tlog-checkpoint: a schema-less URL such as {@code example.com/ml/fraud}).
+   */
+  public static Ledger create(Path path, String origin, SigningMode mode, LedgerOptions options)
+      throws LedgerException {
+    if (origin == null || !ORIGIN.matcher(origin).matches()) {
+      throw new InvalidRecordException("origin", "must be 1..255 printable ASCII characters without"
+          + " spaces or '+', like example.com/ml/ledger");
+    }
+    if (options.isReadOnly()) {
+      throw new IllegalArgumentException("cannot create a ledger read-only");
+    }
+    try (Connection c = SqliteStore.connect(new SqliteStore.ConnectionSpec(path,
+        options.durability(), options.busyTimeoutMillis(), false), false, true)) {
+      SqliteStore.initialize(c, path, List.of(
+          new String[] {"format", "lineage-ledger"},
+          new String[] {"format_version", String.valueOf(Envelope.FORMAT_VERSION)},
+          new String[] {"origin", origin},
+          new String[] {"signing_mode", mode.id()},
+          new String[] {"created", Envelope.formatTime(Instant.now())}));
+    } catch (SQLException e) {
+      throw SqliteStore.describe(path, "cannot create", e);
+    }
+    return open(path, options);
+  }
+
+  /** Opens an existing ledger file. */
+  public static Ledger open(Path path, LedgerOptions options) throws LedgerException {
+    SqliteStore.ConnectionSpec spec = new SqliteStore.ConnectionSpec(path, options.durability(),
+        options.busyTimeoutMillis(), options.isReadOnly());
+    Connection read = SqliteStore.connect(spec, false, false);
+    Connection write = null;
+    try {
+      SqliteStore.checkAndMigrate(read, path, !options.isReadOnly());
+      if (!options.isReadOnly()) {
+        write = SqliteStore.connect(spec, true, false);
+      }
+      return new Ledger(path, options, read, write);
+    } catch (LedgerException | RuntimeException e) {
+      closeQuietly(read);
+      closeQuietly(write);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // nothing more to do
+      }
+    }
+  }
+
+  private static Map<String, String> meta(Connection c, Path path) throws LedgerStorageException {
+    Map<String, String> m = new HashMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT key, value FROM ledger_meta")) {
+      while (r.next()) {
+        m.put(r.getString(1), r.getString(2));
+      }
+    } catch (SQLException e) {
+      throw SqliteStore.describe(path, "cannot read", e);
+    }
+    return m;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public String origin() {
+    return origin;
+  }
+
+  public SigningMode signingMode() {
+    return mode;
+  }
+
+  // ---------------------------------------------------------------- appends
+
+  /** Appends one record; returns once it is durable. */
+  public Receipt append(RecordDraft draft) throws LedgerException {
+    return await(appendAllAsync(List.of(draft))).get(0);
+  }
+
+  /** Appends one record; the future completes once it is durable, or with a LedgerException. */
+  public CompletableFuture<Receipt> appendAsync(RecordDraft draft) {
+    return appendAllAsync(List.of(draft)).thenApply(l -> l.get(0));
+  }
+
+  /**
+   * Appends records all-or-nothing, in order, in one commit group; later records may reference
+   * earlier ones of the same list.
+   */
+  public List<Receipt> appendAll(List<RecordDraft> drafts) throws LedgerException {
+    return await(appendAllAsync(drafts));
+  }
+
+  public CompletableFuture<List<Receipt>> appendAllAsync(List<RecordDraft> drafts) {
+    if (writer == null) {
+      return CompletableFuture.failedFuture(
+          new LedgerException("the ledger is open read-only"));
+    }
+    if (drafts.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return writer.submit(drafts);
+  }
+
+  /** Signs a checkpoint covering every record appended before this call, and stores it. */
+  public StoredCheckpoint checkpoint() throws LedgerException {
+    if (writer == null) {
+      throw new LedgerException("the ledger is open read-only");
+    }
+    return await(writer.requestCheckpoint());
+  }
+
+  /** Adds a cosignature to the stored checkpoint of {@code size} (C2SP signed-note cosigning). */
+  public StoredCheckpoint cosign(long size, Signer cosigner) throws LedgerException {
+    if (writeConn == null) {
+      throw new LedgerException("the ledger is open read-only");
+    }
+    StoredCheckpoint cp = checkpoint(size).orElseThrow(
+        () -> new LedgerException("no checkpoint of size " + size + " is stored"));
+    SignedNote cosigned = cp.note().withSignature(cosigner);
+    synchronized (writeConn) {
+      try {
+        return CheckpointTable.insert(writeConn, cp.checkpoint(), cosigned);
+      } catch (SQLException e) {
+        throw SqliteStore.describe(path, "cannot cosign in", e);
+      }
+    }
+  }
+
+  private static <T> T await(CompletableFuture<T> f) throws LedgerException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LedgerException("interrupted while waiting for the ledger", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof LedgerException le) {
+        throw le;
+      }
+      throw new LedgerStorageException("ledger write failed: " + c, c);
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** Number of records (the tree size). */
+  public long size() throws LedgerException {
+    synchronized (readLock) {
+      try (Statement s = readConn.createStatement();
+          ResultSet r = s.executeQuery("SELECT coalesce(max(seq), -1) + 1 FROM records")) {
+        r.next();
+        return r.getLong(1);
+      } catch (SQLException e) {
+        throw SqliteStore.describe(path, "cannot read", e);
+      }
+    }
+  }
+
+  public Optional<LedgerRecord> record(long seq) throws LedgerException {
+    List<LedgerRecord> l = query("WHERE seq = ?", List.of(seq), 1);
+    return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+  }
+
+  public Optional<LedgerRecord> record(Hash leafHash) throws LedgerException {
+    List<LedgerRecord> l = query("WHERE leaf_hash = ?", List.of(leafHash.bytes()), 1);
+    return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+  }
+
+  /**
+   * Resolves a reference as users write it: a sequence number, {@code sha256:HASH} (or bare
+   * hex), or {@code kind:name@version} / {@code kind:name} (latest).
+   */
+  public LedgerRecord resolve(String ref) throws LedgerException {
+    RefResolver.Target t;
+    synchronized (readLock) {
+      t = new RefResolver(readConn, path).resolve(ref, "reference");
+    }
+    return record(t.seq()).orElseThrow(() -> new InvalidRecordException("reference", "not found"));
+  }
+
+  /** Filters for {@link #records}. Null fields match everything. */
+  public record Query(String kind, String name, String since, long fromSeq, int limit) {
+    public static Query all() {
+      return new Query(null, null, null, 0, Integer.MAX_VALUE);
+    }
+  }
+
+  /** Records matching {@code q}, in sequence order. */
+  public List<LedgerRecord> records(Query q) throws LedgerException {
+    StringBuilder where = new StringBuilder("WHERE seq >= ?");
+    List<Object> args = new ArrayList<>();
+    args.add(q.fromSeq());
+    if (q.kind() != null) {
+      where.append(" AND kind = ?");
+      args.add(q.kind());
+    }
+    if (q.name() != null) {
+      where.append(" AND name = ?");
+      args.add(q.name());
+    }
+    if (q.since() != null) {
+      where.append(" AND time >= ?");
+      args.add(q.since());
+    }
+    return query(where.toString(), args, q.limit());
+  }
+
+  /** Streams every record from {@code fromSeq} in order, in constant memory. */
+  public void forEach(long fromSeq, RecordConsumer consumer) throws LedgerException {
+    long next = fromSeq;
+    while (true) {
+      List<LedgerRecord> page = query("WHERE seq >= ?", List.of(next), 512);
+      for (LedgerRecord r : page) {
+        consumer.accept(r);
+      }
+      if (page.size() < 512) {
+        return;
+      }
+      next = page.get(page.size() - 1).seq() + 1;
+    }
+  }
+
+  /** Receives records from {@link #forEach}; may throw to stop. */
+  @FunctionalInterface
+  public interface RecordConsumer {
+    void accept(LedgerRecord r) throws LedgerException;
+  }
+
+  private List<LedgerRecord> query(String where, List<?> args, int limit) throws LedgerException {
+    List<LedgerRecord> out = new ArrayList<>();
+    synchronized (readLock) {
+      try (PreparedStatement ps = readConn.prepareStatement(
+          "SELECT seq, leaf_hash, body, sig FROM records " + where + " ORDER BY seq LIMIT ?")) {
+        int i = 1;
+        for (Object a : args) {
+          ps.setObject(i++, a);
+        }
+        ps.setLong(i, limit);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            out.add(toRecord(r.getLong(1), r.getBytes(2), r.getBytes(3), r.getBytes(4)));
+          }
+        }
+      } catch (SQLException e) {
+        throw SqliteStore.describe(path, "cannot read", e);
+      }
+    }
+    return out;
+  }
+
+  private LedgerRecord toRecord(long seq, byte[] leaf, byte[] body, byte[] sig) throws LedgerException {
+    try {
+      JsonNode n = CanonicalJson.parse(body);
+      Envelope.Parsed p = Envelope.parse(n);
+      return new LedgerRecord(seq, Hash.of(leaf), body, sig, p.kind(), p.actor(), p.time(),
+          p.signer(), p.prev(), p.body());
+    } catch (InvalidRecordException | IllegalArgumentException e) {
+      throw new FormatException("record " + seq + " is unreadable (run 'ledger verify'): "
+          + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- checkpoints and proofs
+
+  public Optional<StoredCheckpoint> latestCheckpoint() throws LedgerException {
+    synchronized (readLock) {
+      try {
+        return Optional.ofNullable(CheckpointTable.latest(readConn));
+      } catch (SQLException e) {
+        throw SqliteStore.describe(path, "cannot read", e);
+      }
+    }
+  }
+
+  public Optional<StoredCheckpoint> checkpoint(long size) throws LedgerException {
+    synchronized (readLock) {
+      try {
+        return Optional.ofNullable(CheckpointTable.read(readConn, size));
+      } catch (SQLException e) {
+        throw SqliteStore.describe(path, "cannot read", e);
+      }
+    }
+  }
+
+  public List<StoredCheckpoint> checkpoints() throws LedgerException {
+    synchronized (readLock) {
+      try {
+        return CheckpointTable.all(readConn);
+      } catch (SQLException e) {
+        throw SqliteStore.describe(path, "cannot read", e);
+      }
+    }
+  }
+
+  /** The RFC 9162 Merkle tree hash of the first {@code size} records. */
+  public Hash root(long size) throws LedgerException {
+    checkSize(size);
+    synchronized (readLock) {
+      return new ProofBuilder(new StoredSubtrees(readConn, path)).root(size);
+    }
+  }
+
+  /** RFC 9162 §2.1.3 inclusion proof of record {@code seq} in the tree of {@code treeSize}. */
+  public InclusionProof proveInclusion(long seq, long treeSize) throws LedgerException {
+    checkSize(treeSize);
+    if (seq < 0 || seq >= treeSize) {
+      throw new InvalidRecordException("seq", "record " + seq + " is not in a tree of size " + treeSize);
+    }
+    synchronized (readLock) {
+      return new ProofBuilder(new StoredSubtrees(readConn, path)).inclusion(seq, treeSize);
+    }
+  }
+
+  /** RFC 9162 §2.1.4 consistency proof between two tree sizes. */
+  public ConsistencyProof proveConsistency(long oldSize, long newSize) throws LedgerException {
+    checkSize(newSize);
+    if (oldSize < 0 || oldSize > newSize) {
+      throw new InvalidRecordException("size", "old size " + oldSize + " must be between 0 and " + newSize);
+    }
+    synchronized (readLock) {
+      return new ProofBuilder(new StoredSubtrees(readConn, path)).consistency(oldSize, newSize);
+    }
+  }
+
+  private void checkSize(long size) throws LedgerException {
+    long n = size();
+    if (size < 0 || size > n) {
+      throw new InvalidRecordException("size", "tree size " + size + " is outside 0.." + n);
+    }
+  }
+
+  // ---------------------------------------------------------------- lineage
+
+  /**
+   * The upstream or downstream closure of record {@code seq}, up to {@code maxDepth} edges away
+   * (0 or negative means unbounded). Breadth-first over the indexed edge table, so the cost is
+   * proportional to the size of the closure, not the ledger.
+   */
+  public LineageGraph lineage(long seq, LineageDirection dir, int maxDepth) throws LedgerException {
+    Map<Long, LineageGraph.Node> nodes = new HashMap<>();
+    List<LineageGraph.Link> links = new ArrayList<>();
+    boolean truncated = false;
+    synchronized (readLock) {
+      try {
+        LineageGraph.Node root = node(seq, 0);
+        if (root == null) {
+          throw new InvalidRecordException("seq", "record " + seq + " does not exist");
+        }
+        nodes.put(seq, root);
+        List<Long> frontier = List.of(seq);
+        int depth = 0;
+        String from = dir == LineageDirection.UPSTREAM ? "dst" : "src";
+        while (!frontier.isEmpty()) {
+          if (maxDepth > 0 && depth >= maxDepth) {
+            truncated = true;
+            break;
+          }
+          depth++;
+          List<Long> next = new ArrayList<>();
+          for (int i = 0; i < frontier.size(); i += 500) {
+            List<Long> chunk = frontier.subList(i, Math.min(frontier.size(), i + 500));
+            String in = String.join(",", Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement ps = readConn.prepareStatement(
+                "SELECT e.src, e.dst, e.role, r.seq, r.kind, r.name, r.version, r.leaf_hash"
+                    + " FROM edges e JOIN records r ON r.seq = e." + (from.equals("dst") ? "src" : "dst")
+                    + " WHERE e." + from + " IN (" + in + ")")) {
+              for (int j = 0; j < chunk.size(); j++) {
+                ps.setLong(j + 1, chunk.get(j));
+              }
+              try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                  links.add(new LineageGraph.Link(r.getLong(1), r.getLong(2), r.getString(3)));
+                  long other = r.getLong(4);
+                  if (!nodes.containsKey(other)) {
+                    nodes.put(other, new LineageGraph.Node(other, r.getString(5), r.getString(6),
+                        r.getString(7), depth, Hash.of(r.getBytes(8))));
+                    next.add(other);
+                  }
+                }
+              }
+            }
+          }
+          frontier = next;
+        }
+      } catch (SQLException e) {
+        throw SqliteStore.describe(path, "cannot read", e);
+      }
+    }
+    return new LineageGraph(seq, dir, nodes, dedupe(links), truncated);
+  }
+
+  private static List<LineageGraph.Link> dedupe(List<LineageGraph.Link> links) {
+    return new ArrayList<>(new java.util.LinkedHashSet<>(links));
+  }
+
+  private LineageGraph.Node node(long seq, int depth) throws SQLException {
+    try (PreparedStatement ps = readConn.prepareStatement(
+        "SELECT kind, name, version, leaf_hash FROM records WHERE seq = ?")) {
+      ps.setLong(1, seq);
+      try (ResultSet r = ps.executeQuery()) {
+        return r.next() ? new LineageGraph.Node(seq, r.getString(1), r.getString(2),
+            r.getString(3), depth, Hash.of(r.getBytes(4))) : null;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- verification
+
+  /**
+   * Verifies the ledger (everything, or incrementally from a trusted checkpoint) in constant
+   * memory on its own read snapshot. Returns the report when the ledger is intact; throws
+   * {@link LedgerVerificationException} carrying the report when it is not.
+   */
+  public VerificationReport verify(VerifyOptions opts) throws LedgerException {
+    VerificationReport report;
+    try (Connection c = SqliteStore.connect(new SqliteStore.ConnectionSpec(path,
+        options.durability(), options.busyTimeoutMillis(), true), false, false)) {
+      report = new LedgerVerifier(c, path, origin, mode, opts).run();
+    } catch (SQLException e) {
+      throw SqliteStore.describe(path, "cannot verify", e);
+    }
+    if (!report.ok()) {
+      throw new LedgerVerificationException(report);
+    }
+    return report;
+  }
+
+  /** Stops the writer after committing everything queued, then closes the file. */
+  @Override
+  public void close() {
+    if (writer != null) {
+      writer.close();
+    }
+    closeQuietly(writeConn);
+    synchronized (readLock) {
+      closeQuietly(readConn);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Ledger[" + path + ", origin " + origin + ", " + mode.id() + "]";
+  }
+
+}

@@ -1,0 +1,500 @@
+package dev.lineageledger.core.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lineageledger.core.CanonicalJson;
+import dev.lineageledger.core.Checkpoint;
+import dev.lineageledger.core.CompactRange;
+import dev.lineageledger.core.Hash;
+import dev.lineageledger.core.InvalidRecordException;
+import dev.lineageledger.core.LedgerException;
+import dev.lineageledger.core.LedgerOptions;
+import dev.lineageledger.core.LedgerStorageException;
+import dev.lineageledger.core.MerkleTree;
+import dev.lineageledger.core.Receipt;
+import dev.lineageledger.core.RecordDraft;
+import dev.lineageledger.core.SignedNote;
+import dev.lineageledger.core.Signer;
+import dev.lineageledger.core.StoredCheckpoint;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single writer: group commit of concurrent appends. Callers validate their drafts and
+ * enqueue them; this thread takes everything queued (up to a batch limit), and in one SQLite
+ * transaction resolves references, assigns sequence numbers, builds the hash chain strictly in
+ * order, signs the records in parallel, inserts them, signs a checkpoint when the policy says
+ * so, and commits. Only then are the receipts released.
+ *
+ * <p>Other processes may append to the same file: each batch starts with {@code BEGIN
+ * IMMEDIATE} (SQLite's write lock) and re-reads the tail if it moved, so sequence numbers are
+ * never reused and the chain never forks.
+ */
+public final class LedgerWriter implements AutoCloseable {
+  private static final int QUEUE_CAPACITY = 16_384;
+
+  /** One caller's submission, committed all-or-nothing. */
+  private record Unit(List<RecordDraft> drafts, List<List<RecordSchema.RefSlot>> slots,
+      boolean checkpoint, CompletableFuture<List<Receipt>> receipts,
+      CompletableFuture<StoredCheckpoint> checkpointDone) {
+    /** A checkpoint the policy wants (timer, close): skipped when nothing is uncovered. */
+    static Unit policyCheckpoint() {
+      return new Unit(List.of(), List.of(), true, null, null);
+    }
+
+    boolean isPolicyCheckpoint() {
+      return checkpoint && checkpointDone == null;
+    }
+  }
+
+  /** A record built in the current batch. */
+  private record Built(long seq, Hash leaf, byte[] canonical, String kind, String name,
+      String version, String actor, String time, String signer, byte[] nodes, List<Edge> edges,
+      byte[][] sigOut) {}
+
+  private static final Unit POISON = new Unit(List.of(), List.of(), false, null, null);
+
+  private final Connection conn;
+  private final Path path;
+  private final String origin;
+  private final LedgerOptions options;
+  private final Signer recordSigner;
+  private final Signer checkpointSigner;
+  private final String recordSignerId;
+  private final boolean perRecordMode;
+  private final BlockingQueue<Unit> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final Parallel signing;
+  private final Thread thread;
+  private final RefResolver resolver;
+  private volatile boolean closing;
+  private volatile Throwable fatal;
+
+  // Tail state, owned by the writer thread. size < 0 means "unknown, re-read".
+  private long size = -1;
+  private Hash lastLeaf;
+  private CompactRange range;
+  private long lastCheckpointSize;
+  private long uncoveredSinceNanos = -1;
+
+  public LedgerWriter(Connection conn, Path path, String origin, LedgerOptions options,
+      boolean perRecord) {
+    this.conn = conn;
+    this.path = path;
+    this.origin = origin;
+    this.options = options;
+    this.checkpointSigner = options.checkpointSigner().orElse(null);
+    this.perRecordMode = perRecord;
+    this.recordSigner = perRecord ? options.recordSigner().orElse(null) : null;
+    this.recordSignerId = recordSigner == null ? null
+        : recordSigner.verifierKey().name() + "+" + recordSigner.verifierKey().keyId().hex();
+    this.signing = new Parallel(recordSigner == null ? 1 : options.signingThreads(), "ledger-signer");
+    this.resolver = new RefResolver(conn, path);
+    this.thread = new Thread(this::run, "ledger-writer");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Validates and enqueues drafts; the future completes once they are durable. */
+  public CompletableFuture<List<Receipt>> submit(List<RecordDraft> drafts) {
+    CompletableFuture<List<Receipt>> f = new CompletableFuture<>();
+    List<List<RecordSchema.RefSlot>> slots = new ArrayList<>(drafts.size());
+    try {
+      for (int i = 0; i < drafts.size(); i++) {
+        RecordDraft d = drafts.get(i);
+        try {
+          slots.add(RecordSchema.validate(d.kind(), d.body()));
+        } catch (InvalidRecordException e) {
+          throw drafts.size() == 1 ? e : new InvalidRecordException(e.field(),
+              "record " + (i + 1) + " of " + drafts.size() + ": " + stripField(e), e);
+        }
+      }
+      enqueue(new Unit(List.copyOf(drafts), slots, false, f, null));
+    } catch (LedgerException e) {
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
+
+  /** The message without its leading "field: ", so that a prefix can go between them. */
+  private static String stripField(InvalidRecordException e) {
+    String m = e.getMessage();
+    return e.field().isEmpty() ? m : m.substring(e.field().length() + 2);
+  }
+
+  /** Signs a checkpoint of the current tree, after everything enqueued before it. */
+  public CompletableFuture<StoredCheckpoint> requestCheckpoint() {
+    CompletableFuture<StoredCheckpoint> f = new CompletableFuture<>();
+    try {
+      if (checkpointSigner == null) {
+        throw new LedgerException("no checkpoint signing key is configured");
+      }
+      enqueue(new Unit(List.of(), List.of(), true, null, f));
+    } catch (LedgerException e) {
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
+
+  private void enqueue(Unit u) throws LedgerException {
+    if (closing) {
+      throw new LedgerException("the ledger is closed");
+    }
+    if (fatal != null) {
+      throw new LedgerStorageException("the ledger writer stopped: " + fatal.getMessage(), fatal);
+    }
+    try {
+      queue.put(u);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LedgerException("interrupted while waiting to append", e);
+    }
+  }
+
+  private void run() {
+    List<Unit> batch = new ArrayList<>();
+    try {
+      while (true) {
+        Unit first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
+        if (first == null) {
+          maybeTimedCheckpoint();
+          continue;
+        }
+        if (first == POISON) {
+          break;
+        }
+        batch.clear();
+        batch.add(first);
+        int records = first.drafts.size();
+        boolean poisoned = false;
+        while (records < options.maxBatchRecords() && !first.checkpoint) {
+          Unit next = queue.peek();
+          if (next == null || next.checkpoint) {
+            break;
+          }
+          queue.poll();
+          if (next == POISON) {
+            poisoned = true;
+            break;
+          }
+          batch.add(next);
+          records += next.drafts.size();
+        }
+        commit(batch);
+        if (poisoned) {
+          break;
+        }
+      }
+      if (options.checkpointOnClose() && checkpointSigner != null) {
+        commit(List.of(Unit.policyCheckpoint()));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fatal = e;
+    } catch (Throwable t) {
+      fatal = t;
+    } finally {
+      Throwable why = fatal != null ? fatal : new LedgerException("the ledger is closed");
+      Unit u;
+      while ((u = queue.poll()) != null) {
+        fail(u, why);
+      }
+    }
+  }
+
+  private long pollMillis() {
+    if (uncoveredSinceNanos < 0 || checkpointSigner == null || options.checkpointIntervalMillis() == 0) {
+      return 60_000;
+    }
+    long due = uncoveredSinceNanos + TimeUnit.MILLISECONDS.toNanos(options.checkpointIntervalMillis());
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime()) + 1);
+  }
+
+  private void maybeTimedCheckpoint() {
+    if (uncoveredSinceNanos < 0 || checkpointSigner == null || options.checkpointIntervalMillis() == 0) {
+      return;
+    }
+    if (System.nanoTime() - uncoveredSinceNanos
+        >= TimeUnit.MILLISECONDS.toNanos(options.checkpointIntervalMillis())) {
+      commit(List.of(Unit.policyCheckpoint()));
+    }
+  }
+
+  private void commit(List<Unit> batch) {
+    List<Built> built = new ArrayList<>();
+    List<Unit> accepted = new ArrayList<>();
+    List<List<Receipt>> receipts = new ArrayList<>();
+    StoredCheckpoint cp = null;
+    boolean began = false;
+    try {
+      exec("BEGIN IMMEDIATE");
+      began = true;
+      ensureTail();
+      long seq = size;
+      Hash prev = lastLeaf;
+      String time = Envelope.formatTime(Instant.now());
+      resolver.clearStaged();
+      for (Unit u : batch) {
+        if (u.checkpoint) {
+          accepted.add(u);
+          receipts.add(List.of());
+          continue;
+        }
+        if (perRecordMode && recordSigner == null) {
+          fail(u, new LedgerException("this ledger requires per-record signatures;"
+              + " open it with a record signing key"));
+          continue;
+        }
+        try {
+          List<Built> unitBuilt = new ArrayList<>(u.drafts.size());
+          long s = seq;
+          Hash p = prev;
+          // A unit is all-or-nothing: extend a scratch copy of the tree, adopt it on success.
+          CompactRange scratch = CompactRange.of(range.size(), range.perfectSubtreeRoots());
+          for (int i = 0; i < u.drafts.size(); i++) {
+            Built b = build(s, p, time, scratch, u.drafts.get(i), u.slots.get(i),
+                u.drafts.size() == 1 ? "" : "record " + (i + 1) + " of " + u.drafts.size() + ": ");
+            unitBuilt.add(b);
+            resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version);
+            s++;
+            p = b.leaf;
+          }
+          range = scratch;
+          List<Receipt> rs = new ArrayList<>(unitBuilt.size());
+          for (Built b : unitBuilt) {
+            rs.add(new Receipt(b.seq, b.leaf));
+          }
+          built.addAll(unitBuilt);
+          accepted.add(u);
+          receipts.add(rs);
+          seq = s;
+          prev = p;
+        } catch (LedgerException e) {
+          // Nothing of this unit was staged in the tree; un-stage its names.
+          rebuildStaged(built);
+          fail(u, e);
+        }
+      }
+      signAll(built);
+      insert(built);
+      size = seq;
+      lastLeaf = prev;
+      if (!built.isEmpty() && uncoveredSinceNanos < 0) {
+        uncoveredSinceNanos = System.nanoTime();
+      }
+      boolean wantCheckpoint =
+          accepted.stream().anyMatch(u -> u.checkpoint && !u.isPolicyCheckpoint())
+          || (size > lastCheckpointSize && accepted.stream().anyMatch(Unit::isPolicyCheckpoint))
+          || (checkpointSigner != null && options.checkpointEveryRecords() > 0
+              && size - lastCheckpointSize >= options.checkpointEveryRecords());
+      if (wantCheckpoint && checkpointSigner != null) {
+        cp = writeCheckpoint();
+      }
+      exec("COMMIT");
+      began = false;
+    } catch (Throwable e) {
+      if (began) {
+        try {
+          exec("ROLLBACK");
+        } catch (Throwable ignored) {
+          // The connection is unusable; the next batch will report it.
+        }
+      }
+      size = -1; // re-read the tail next time
+      LedgerException le = e instanceof LedgerException l ? l
+          : e instanceof SQLException s ? SqliteStore.describe(path, "cannot append to", s)
+          : new LedgerStorageException("append failed: " + e, e);
+      for (Unit u : accepted) {
+        fail(u, le);
+      }
+      if (e instanceof Error err) {
+        throw err;
+      }
+      return;
+    }
+    if (cp != null) {
+      lastCheckpointSize = cp.size();
+    }
+    if (size <= lastCheckpointSize) {
+      uncoveredSinceNanos = -1;
+    }
+    for (int i = 0; i < accepted.size(); i++) {
+      Unit u = accepted.get(i);
+      if (u.checkpoint) {
+        if (u.checkpointDone != null) {
+          u.checkpointDone.complete(cp);
+        }
+      } else {
+        u.receipts.complete(receipts.get(i));
+      }
+    }
+  }
+
+  private void rebuildStaged(List<Built> built) {
+    resolver.clearStaged();
+    for (Built b : built) {
+      resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version);
+    }
+  }
+
+  private Built build(long seq, Hash prev, String time, CompactRange scratch, RecordDraft d,
+      List<RecordSchema.RefSlot> slots, String prefix) throws LedgerException {
+    ObjectNode body = d.body();
+    List<Edge> edges = new ArrayList<>(slots.size());
+    for (RecordSchema.RefSlot slot : slots) {
+      RefResolver.Target t;
+      try {
+        t = resolver.resolve(slot.given(), slot.path());
+      } catch (InvalidRecordException e) {
+        throw prefix.isEmpty() ? e : new InvalidRecordException(e.field(), prefix + stripField(e), e);
+      }
+      if (!slot.allowedKinds().isEmpty() && !slot.allowedKinds().contains(t.kind())) {
+        throw new InvalidRecordException(slot.path(), prefix + "must reference a "
+            + String.join(" or ", slot.allowedKinds()) + " record, but record " + t.seq()
+            + " is a " + t.kind());
+      }
+      RecordSchema.setRef(body, slot, Envelope.refNode(t.seq(), t.hash()));
+      edges.add(Edge.of(seq, slot, t.seq()));
+    }
+    String kind = d.kind().name();
+    ObjectNode env = Envelope.build(seq, prev, kind, d.actor(), time, recordSignerId, body);
+    byte[] canonical = CanonicalJson.canonicalize(env);
+    if (canonical.length > RecordSchema.MAX_RECORD_BYTES) {
+      throw new InvalidRecordException("", prefix + "record is too large (" + canonical.length
+          + " bytes canonical, at most " + RecordSchema.MAX_RECORD_BYTES + ")");
+    }
+    if (d.actor().length() > RecordSchema.MAX_ACTOR) {
+      throw new InvalidRecordException("actor", prefix + "is too long (at most "
+          + RecordSchema.MAX_ACTOR + " characters)");
+    }
+    Hash leaf = MerkleTree.leafHash(canonical);
+    String[] nv = RecordSchema.nameAndVersion(kind, body);
+    byte[] nodes = NodeBlob.encode(scratch.append(leaf));
+    return new Built(seq, leaf, canonical, kind, nv[0], nv[1], d.actor(), time, recordSignerId,
+        nodes, edges, new byte[1][]);
+  }
+
+  private void signAll(List<Built> built) throws LedgerException {
+    if (recordSigner != null && !built.isEmpty()) {
+      signing.forRange(built.size(), (from, to) -> signRange(built, from, to));
+    }
+  }
+
+  private void signRange(List<Built> built, int from, int to) throws LedgerException {
+    for (int i = from; i < to; i++) {
+      Built b = built.get(i);
+      b.sigOut[0] = recordSigner.sign(Envelope.recordSignatureMessage(origin, b.leaf));
+    }
+  }
+
+  private void insert(List<Built> built) throws SQLException {
+    if (built.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement rec = conn.prepareStatement("INSERT INTO records(seq, leaf_hash, body,"
+            + " sig, nodes, kind, name, version, actor, time, signer)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement edge = conn.prepareStatement(
+            "INSERT INTO edges(record_seq, src, dst, role) VALUES (?, ?, ?, ?)")) {
+      for (Built b : built) {
+        rec.setLong(1, b.seq);
+        rec.setBytes(2, b.leaf.bytes());
+        rec.setBytes(3, b.canonical);
+        rec.setBytes(4, b.sigOut[0]);
+        rec.setBytes(5, b.nodes);
+        rec.setString(6, b.kind);
+        rec.setString(7, b.name);
+        rec.setString(8, b.version);
+        rec.setString(9, b.actor);
+        rec.setString(10, b.time);
+        rec.setString(11, b.signer);
+        rec.executeUpdate();
+        for (Edge e : b.edges) {
+          edge.setLong(1, e.recordSeq());
+          edge.setLong(2, e.src());
+          edge.setLong(3, e.dst());
+          edge.setString(4, e.role());
+          edge.executeUpdate();
+        }
+      }
+    }
+  }
+
+  private StoredCheckpoint writeCheckpoint() throws LedgerException, SQLException {
+    Checkpoint c = new Checkpoint(origin, size, range.root(), List.of());
+    SignedNote note = c.sign(List.of(checkpointSigner));
+    return CheckpointTable.insert(conn, c, note);
+  }
+
+  /** Re-reads size, last leaf and the compact range if another process appended. */
+  private void ensureTail() throws SQLException, LedgerException {
+    long dbSize;
+    try (Statement s = conn.createStatement();
+        ResultSet r = s.executeQuery("SELECT coalesce(max(seq), -1) + 1 FROM records")) {
+      r.next();
+      dbSize = r.getLong(1);
+    }
+    if (dbSize == size) {
+      return;
+    }
+    StoredSubtrees src = new StoredSubtrees(conn, path);
+    List<Hash> roots = new ArrayList<>();
+    for (CompactRange.PerfectSubtree ps : CompactRange.decomposition(dbSize)) {
+      roots.add(src.subtree(ps.level(), ps.index()));
+    }
+    range = CompactRange.of(dbSize, roots);
+    lastLeaf = dbSize == 0 ? Envelope.GENESIS_PREV : src.subtree(0, dbSize - 1);
+    try (Statement s = conn.createStatement();
+        ResultSet r = s.executeQuery("SELECT coalesce(max(size), 0) FROM checkpoints")) {
+      r.next();
+      lastCheckpointSize = r.getLong(1);
+    }
+    size = dbSize;
+    uncoveredSinceNanos = size > lastCheckpointSize ? System.nanoTime() : -1;
+  }
+
+  private void exec(String sql) throws SQLException {
+    try (Statement s = conn.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static void fail(Unit u, Throwable why) {
+    if (u == POISON) {
+      return;
+    }
+    if (u.receipts != null) {
+      u.receipts.completeExceptionally(why);
+    }
+    if (u.checkpointDone != null) {
+      u.checkpointDone.completeExceptionally(why);
+    }
+  }
+
+  /** Stops accepting appends, commits what is queued, signs a final checkpoint if configured. */
+  @Override
+  public void close() {
+    closing = true;
+    while (thread.isAlive()) {
+      if (queue.offer(POISON)) {
+        break;
+      }
+      Thread.onSpinWait();
+    }
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    signing.close();
+  }
+}

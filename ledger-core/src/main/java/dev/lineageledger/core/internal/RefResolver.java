@@ -1,0 +1,160 @@
+package dev.lineageledger.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lineageledger.core.FormatException;
+import dev.lineageledger.core.Hash;
+import dev.lineageledger.core.InvalidRecordException;
+import dev.lineageledger.core.LedgerException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves record references (sequence number, {@code sha256:HASH}, {@code kind:name@version},
+ * or a resolved {@code {"hash","seq"}} object) against the stored ledger plus records staged in
+ * the current, not yet committed, batch.
+ */
+public final class RefResolver {
+  private static final Pattern HEX64 = Pattern.compile("(sha256:)?[0-9a-fA-F]{64}");
+  private static final Pattern DIGITS = Pattern.compile("#?[0-9]{1,18}");
+
+  /** A resolved reference. */
+  public record Target(long seq, Hash hash, String kind) {}
+
+  private final Connection conn;
+  private final java.nio.file.Path path;
+  private final Map<Long, Target> stagedBySeq = new HashMap<>();
+  private final Map<Hash, Target> stagedByHash = new HashMap<>();
+  private final Map<String, Target> stagedByName = new HashMap<>();
+
+  public RefResolver(Connection conn, java.nio.file.Path path) {
+    this.conn = conn;
+    this.path = path;
+  }
+
+  /** Makes a record of the current batch resolvable by later records of the same batch. */
+  public void stage(long seq, Hash hash, String kind, String name, String version) {
+    Target t = new Target(seq, hash, kind);
+    stagedBySeq.put(seq, t);
+    stagedByHash.put(hash, t);
+    if (name != null) {
+      stagedByName.put(kind + '\0' + name, t);
+      if (version != null) {
+        stagedByName.put(kind + '\0' + name + '\0' + version, t);
+      }
+    }
+  }
+
+  public void clearStaged() {
+    stagedBySeq.clear();
+    stagedByHash.clear();
+    stagedByName.clear();
+  }
+
+  /** Resolves a reference given in a draft; {@code field} names it in error messages. */
+  public Target resolve(JsonNode given, String field) throws LedgerException {
+    if (given.isIntegralNumber() || (given.isNumber() && given.asDouble() == Math.rint(given.asDouble()))) {
+      long seq = given.asLong();
+      return require(bySeq(seq), field, "record " + seq + " does not exist");
+    }
+    if (given.isObject()) {
+      JsonNode h = given.get("hash");
+      JsonNode s = given.get("seq");
+      if (given.size() != 2 || h == null || s == null || !h.isTextual() || !s.isIntegralNumber()) {
+        throw new InvalidRecordException(field, "a reference object must be exactly {\"hash\": HEX, \"seq\": N}");
+      }
+      Target t = require(bySeq(s.asLong()), field, "record " + s.asLong() + " does not exist");
+      if (!t.hash.hex().equalsIgnoreCase(h.textValue())) {
+        throw new InvalidRecordException(field, "record " + s.asLong() + " has a different hash");
+      }
+      return t;
+    }
+    String ref = given.asText();
+    return resolve(ref, field);
+  }
+
+  public Target resolve(String ref, String field) throws LedgerException {
+    if (HEX64.matcher(ref).matches()) {
+      Hash h = Hash.fromHex(ref.startsWith("sha256:") ? ref.substring(7) : ref);
+      return require(byHash(h), field, "no record with hash " + h.hex());
+    }
+    if (DIGITS.matcher(ref).matches()) {
+      long seq = Long.parseLong(ref.startsWith("#") ? ref.substring(1) : ref);
+      return require(bySeq(seq), field, "record " + seq + " does not exist");
+    }
+    int colon = ref.indexOf(':');
+    if (colon > 0) {
+      String kind = ref.substring(0, colon);
+      String rest = ref.substring(colon + 1);
+      int at = rest.lastIndexOf('@');
+      String name = at >= 0 ? rest.substring(0, at) : rest;
+      String version = at >= 0 ? rest.substring(at + 1) : null;
+      if (!name.isEmpty()) {
+        return require(byName(kind, name, version), field,
+            "no " + kind + " record named '" + RecordSchema.printable(rest) + "'");
+      }
+    }
+    throw new InvalidRecordException(field, "'" + RecordSchema.printable(ref)
+        + "' is not a record reference (use a sequence number, sha256:HASH, or kind:name@version)");
+  }
+
+  private static Target require(Target t, String field, String message) throws InvalidRecordException {
+    if (t == null) {
+      throw new InvalidRecordException(field, "dangling reference: " + message);
+    }
+    return t;
+  }
+
+  private Target bySeq(long seq) throws LedgerException {
+    Target t = stagedBySeq.get(seq);
+    if (t != null) {
+      return t;
+    }
+    return query("SELECT seq, leaf_hash, kind FROM records WHERE seq = ?", seq);
+  }
+
+  private Target byHash(Hash h) throws LedgerException {
+    Target t = stagedByHash.get(h);
+    if (t != null) {
+      return t;
+    }
+    return query("SELECT seq, leaf_hash, kind FROM records WHERE leaf_hash = ?", h.bytes());
+  }
+
+  private Target byName(String kind, String name, String version) throws LedgerException {
+    Target t = stagedByName.get(version == null ? kind + '\0' + name : kind + '\0' + name + '\0' + version);
+    if (t != null) {
+      return t;
+    }
+    if (version == null) {
+      return query("SELECT seq, leaf_hash, kind FROM records WHERE kind = ? AND name = ?"
+          + " ORDER BY seq DESC LIMIT 1", kind, name);
+    }
+    return query("SELECT seq, leaf_hash, kind FROM records WHERE kind = ? AND name = ?"
+        + " AND version = ? ORDER BY seq DESC LIMIT 1", kind, name, version);
+  }
+
+  private Target query(String sql, Object... args) throws LedgerException {
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      try (ResultSet r = ps.executeQuery()) {
+        if (!r.next()) {
+          return null;
+        }
+        byte[] h = r.getBytes(2);
+        if (h == null || h.length != Hash.SIZE) {
+          throw new FormatException("stored leaf hash of record " + r.getLong(1) + " is malformed");
+        }
+        return new Target(r.getLong(1), Hash.of(h), r.getString(3));
+      }
+    } catch (SQLException e) {
+      throw SqliteStore.describe(path, "cannot read", e);
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package dev.lineageledger.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Writers in separate JVMs: killed with SIGKILL mid-append, and two appending at once. */
+class ProcessTest {
+  @TempDir Path dir;
+
+  /** A child JVM running {@link ChildWriter}, with its acknowledged receipts collected. */
+  static final class Child {
+    final Process process;
+    final Map<Long, String> acks = new ConcurrentHashMap<>();
+    volatile VerifierKey key;
+    volatile boolean done;
+    final Thread reader;
+
+    Child(Path ledger, SigningMode mode, Durability d, long count, String prefix) throws Exception {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+          ChildWriter.class.getName(), ledger.toString(), mode.id(), d.name(),
+          String.valueOf(count), prefix).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      reader = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = r.readLine()) != null) {
+            String[] p = line.split(" ");
+            switch (p[0]) {
+              case "KEY" -> key = VerifierKey.parse(p[1]);
+              case "ACK" -> acks.put(Long.parseLong(p[1]), p[2]);
+              case "DONE" -> done = true;
+              default -> { }
+            }
+          }
+        } catch (Exception e) {
+          // the process was killed mid-line: the partial line was never an acknowledgement
+        }
+      });
+      reader.start();
+    }
+
+    void awaitAcks(int n, long timeoutMs) throws InterruptedException {
+      long end = System.currentTimeMillis() + timeoutMs;
+      while (acks.size() < n && System.currentTimeMillis() < end && process.isAlive()) {
+        Thread.sleep(5);
+      }
+    }
+
+    void kill() throws Exception {
+      process.destroyForcibly(); // SIGKILL on Linux
+      process.waitFor(30, TimeUnit.SECONDS);
+      reader.join(10_000);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"PER_RECORD, FSYNC", "CHECKPOINT_ONLY, OS_BUFFERED", "CHECKPOINT_ONLY, FSYNC"})
+  void sigkillMidAppendLosesNothingAcknowledged(SigningMode mode, Durability durability) throws Exception {
+    Path ledger = dir.resolve("crash.ledger");
+    TestLedgers t = TestLedgers.keys();
+    t.create(ledger, mode).close();
+    List<VerifierKey> keys = new ArrayList<>(List.of(t.key.verifierKey()));
+    Map<Long, String> allAcks = new HashMap<>();
+    Random rnd = new Random(7);
+    for (int round = 0; round < 3; round++) {
+      Child c = new Child(ledger, mode, durability, -1, "crash" + round);
+      c.awaitAcks(20 + rnd.nextInt(200), 20_000);
+      Thread.sleep(rnd.nextInt(30));
+      c.kill();
+      assertThat(c.acks).as("round %d acknowledged something", round).isNotEmpty();
+      keys.add(c.key);
+      allAcks.putAll(c.acks);
+      try (Ledger l = Ledger.open(ledger, LedgerOptions.readOnly())) {
+        VerificationReport rep = l.verify(VerifyOptions.builder().trustedKeys(keys)
+            .allowUncoveredTail(true).build());
+        assertThat(rep.ok()).isTrue();
+        for (Map.Entry<Long, String> a : allAcks.entrySet()) {
+          assertThat(l.record(a.getKey())).as("acknowledged record %d", a.getKey())
+              .hasValueSatisfying(r -> assertThat(r.leafHash().hex()).isEqualTo(a.getValue()));
+        }
+      }
+    }
+    // Appending resumes on the same chain after the crashes.
+    try (Ledger l = Ledger.open(ledger, t.options().build())) {
+      long before = l.size();
+      assertThat(l.append(TestLedgers.dataset("after", "1", 1)).seq()).isEqualTo(before);
+      l.checkpoint();
+      assertThat(l.verify(VerifyOptions.builder().trustedKeys(keys).build()).ok()).isTrue();
+    }
+  }
+
+  @Test
+  void twoProcessesAppendingToOneFileNeverFork() throws Exception {
+    Path ledger = dir.resolve("two.ledger");
+    TestLedgers t = TestLedgers.keys();
+    t.create(ledger, SigningMode.CHECKPOINT_ONLY).close();
+    Child a = new Child(ledger, SigningMode.CHECKPOINT_ONLY, Durability.FSYNC, 200, "a");
+    Child b = new Child(ledger, SigningMode.CHECKPOINT_ONLY, Durability.FSYNC, 200, "b");
+    assertThat(a.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(b.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    a.reader.join(10_000);
+    b.reader.join(10_000);
+    assertThat(a.done && b.done).isTrue();
+    assertThat(a.acks).hasSize(200);
+    assertThat(b.acks).hasSize(200);
+    assertThat(a.acks.keySet()).doesNotContainAnyElementsOf(b.acks.keySet());
+    try (Ledger l = Ledger.open(ledger, LedgerOptions.readOnly())) {
+      assertThat(l.size()).isEqualTo(400);
+      VerificationReport rep = l.verify(VerifyOptions.builder()
+          .trustedKeys(List.of(a.key, b.key, t.key.verifierKey())).build());
+      assertThat(rep.ok()).isTrue();
+      Map<Long, String> all = new HashMap<>(a.acks);
+      all.putAll(b.acks);
+      for (Map.Entry<Long, String> e : all.entrySet()) {
+        assertThat(l.record(e.getKey()).orElseThrow().leafHash().hex()).isEqualTo(e.getValue());
+      }
+    }
+  }
+}
