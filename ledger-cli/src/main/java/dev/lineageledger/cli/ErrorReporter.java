@@ -1,0 +1,69 @@
+package dev.lineageledger.cli;
+
+import dev.lineageledger.core.FormatException;
+import dev.lineageledger.core.InvalidRecordException;
+import dev.lineageledger.core.KeyException;
+import dev.lineageledger.core.LedgerStorageException;
+import dev.lineageledger.core.VerificationException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/**
+ * The one place that turns exceptions into a one-line message and an exit code. Stack traces
+ * only with {@code --verbose}.
+ */
+final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
+  private final boolean verbose;
+
+  ErrorReporter(String[] args) {
+    this.verbose = Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
+  }
+
+  @Override
+  public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult pr) {
+    PrintWriter err = cl.getErr();
+    Throwable e = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+    int code = exitCode(e);
+    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof NoSuchFileException) {
+      msg = "no such file: " + msg;
+    } else if (e instanceof AccessDeniedException) {
+      msg = "permission denied: " + msg;
+    } else if (code == ExitCodes.IO && !(e instanceof LedgerStorageException) && !(e instanceof IOException)
+        && !(e instanceof dev.lineageledger.core.LedgerException)) {
+      msg = "unexpected error: " + e + " (run with --verbose for details)";
+    }
+    err.println("ledger: " + Main.firstLine(msg));
+    if (verbose) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        err.println("  caused by: " + c);
+      }
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return code;
+  }
+
+  static int exitCode(Throwable e) {
+    if (e instanceof VerificationException) {
+      return ExitCodes.INTEGRITY;
+    }
+    if (e instanceof InvalidRecordException || e instanceof FormatException
+        || e instanceof KeyException || e instanceof UsageException
+        || e instanceof NoSuchFileException) {
+      return ExitCodes.USAGE;
+    }
+    if (e instanceof LedgerStorageException s) {
+      return switch (s.reason()) {
+        case NOT_FOUND, NOT_A_LEDGER -> ExitCodes.USAGE;
+        default -> ExitCodes.IO;
+      };
+    }
+    return ExitCodes.IO;
+  }
+}

@@ -1,0 +1,80 @@
+package dev.lineageledger.cli;
+
+import dev.lineageledger.core.Ed25519Signer;
+import dev.lineageledger.core.KeyFiles;
+import dev.lineageledger.core.Ledger;
+import dev.lineageledger.core.LedgerOptions;
+import dev.lineageledger.core.SigningMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "init", mixinStandardHelpOptions = true,
+    description = "Create a ledger and its signing key (PATH.key, owner-only) and verifier key (PATH.pub).",
+    footer = {"", "Example:", "  ledger init --ledger fraud.ledger --origin bank.example/ml/fraud"})
+final class InitCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin LedgerOption ledger;
+
+  @Option(names = "--origin", paramLabel = "ORIGIN",
+      description = "Log name in checkpoints, a schema-less URL (default: lineage-ledger.local/<file name>).")
+  String origin;
+
+  @Option(names = "--signing", paramLabel = "MODE", defaultValue = "per-record",
+      description = "per-record (every record signed; default) or checkpoint-only.")
+  String signing;
+
+  @Option(names = "--passphrase-file", paramLabel = "FILE",
+      description = "Encrypt the private key with the passphrase on this file's first line.")
+  Path passphraseFile;
+
+  @Override
+  public Integer call() throws Exception {
+    Path path = ledger.path();
+    SigningMode mode;
+    try {
+      mode = SigningMode.fromId(signing);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--signing must be per-record or checkpoint-only");
+    }
+    if (Files.exists(path)) {
+      throw new UsageException("a file already exists at " + path + "; choose another --ledger");
+    }
+    if (Files.exists(ledger.keyFile())) {
+      throw new UsageException("a key file already exists at " + ledger.keyFile());
+    }
+    String o = origin != null ? origin : defaultOrigin(path);
+    KeyOptions ko = new KeyOptions();
+    ko.passphraseFile = passphraseFile;
+    char[] pass = ko.passphrase();
+    Ed25519Signer key;
+    try {
+      key = Ed25519Signer.generate(o);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--origin: " + e.getMessage());
+    }
+    KeyFiles.writePrivateKey(ledger.keyFile(), key, pass);
+    try (Ledger l = Ledger.create(path, o, mode, LedgerOptions.builder().checkpointSigner(key).build())) {
+      KeyFiles.writePublicKey(ledger.pubFile(), key.verifierKey());
+      spec.commandLine().getOut().printf("created %s (origin %s, %s signing)%n"
+          + "  signing key:  %s (owner-only%s)%n  verifier key: %s%n", path, l.origin(), mode.id(),
+          ledger.keyFile(), pass == null ? "" : ", passphrase-encrypted", key.verifierKey());
+    } catch (Exception e) {
+      Files.deleteIfExists(ledger.keyFile());
+      Files.deleteIfExists(ledger.pubFile());
+      throw e;
+    }
+    return ExitCodes.OK;
+  }
+
+  static String defaultOrigin(Path path) {
+    String name = path.getFileName().toString().replaceAll("\\.ledger$", "")
+        .replaceAll("[^A-Za-z0-9._-]", "-");
+    return "lineage-ledger.local/" + (name.isEmpty() ? "ledger" : name);
+  }
+}

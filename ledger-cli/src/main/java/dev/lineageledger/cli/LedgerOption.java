@@ -1,0 +1,34 @@
+package dev.lineageledger.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --ledger PATH} and {@code --verbose}, shared by every command that opens a ledger. */
+final class LedgerOption {
+  static final String DEFAULT = "lineage.ledger";
+
+  @Option(names = "--ledger", paramLabel = "PATH",
+      description = "Ledger file (default: $LEDGER_PATH, else ./" + DEFAULT + ").")
+  Path path;
+
+  @Option(names = {"-v", "--verbose"}, description = "Show causes of errors, for debugging.")
+  boolean verbose;
+
+  Path path() {
+    if (path != null) {
+      return path;
+    }
+    String env = System.getenv("LEDGER_PATH");
+    return Path.of(env != null && !env.isBlank() ? env : DEFAULT);
+  }
+
+  /** The private signing key kept beside the ledger: {@code PATH.key}. */
+  Path keyFile() {
+    return Path.of(path() + ".key");
+  }
+
+  /** The public verifier key kept beside the ledger: {@code PATH.pub}. */
+  Path pubFile() {
+    return Path.of(path() + ".pub");
+  }
+}

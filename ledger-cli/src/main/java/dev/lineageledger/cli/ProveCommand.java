@@ -1,0 +1,74 @@
+package dev.lineageledger.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lineageledger.core.InclusionProof;
+import dev.lineageledger.core.Ledger;
+import dev.lineageledger.core.LedgerRecord;
+import dev.lineageledger.core.StoredCheckpoint;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "prove", mixinStandardHelpOptions = true,
+    description = "RFC 9162 inclusion proof of a record in a signed checkpoint, checkable offline"
+        + " with 'ledger verify-proof' or any RFC 6962/9162 verifier.",
+    footer = {"", "Example:", "  ledger prove 7 --json > proof.json",
+        "  ledger verify-proof proof.json --key \"$(ledger key verifier)\""})
+final class ProveCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin LedgerOption ledger;
+
+  @Parameters(paramLabel = "SEQ|HASH|KIND:NAME@VERSION", description = "The record to prove.")
+  String ref;
+
+  @Option(names = "--size", paramLabel = "N",
+      description = "Tree size of a stored checkpoint (default: the latest checkpoint).")
+  Long size;
+
+  @Option(names = "--json", description = "Print index, size, leafHash, proof and checkpoint as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (Ledger l = ReadOnly.open(ledger)) {
+      LedgerRecord r = l.resolve(ref);
+      StoredCheckpoint cp;
+      if (size == null) {
+        cp = l.latestCheckpoint().orElseThrow(() -> new UsageException(
+            "the ledger has no checkpoint yet; sign one with 'ledger checkpoint --new'"));
+      } else {
+        cp = l.checkpoint(size).orElseThrow(() -> new UsageException(
+            "no signed checkpoint of size " + size + " (see 'ledger checkpoint')"));
+      }
+      if (r.seq() >= cp.size()) {
+        throw new UsageException("record " + r.seq() + " is not covered by the checkpoint of size "
+            + cp.size() + "; sign a newer one with 'ledger checkpoint --new'");
+      }
+      InclusionProof p = l.proveInclusion(r.seq(), cp.size());
+      p.verify(r.leafHash(), cp.root()); // never hand out a proof we cannot check ourselves
+      ObjectNode o = Json.object();
+      o.put("index", r.seq());
+      o.put("size", cp.size());
+      o.put("leafHash", r.leafHash().base64());
+      o.set("proof", Json.base64(p.path()));
+      o.put("checkpoint", cp.noteText());
+      if (json) {
+        out.println(Json.pretty(o));
+      } else {
+        out.println("record " + r.seq() + " (" + r.label() + ") in tree of size " + cp.size());
+        out.println("leaf hash: " + r.leafHash().base64());
+        out.println("proof (leaf to root):");
+        p.path().forEach(h -> out.println("  " + h.base64()));
+        out.println("checkpoint:");
+        out.print(cp.noteText());
+      }
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,178 @@
+package dev.lineageledger.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lineageledger.core.Ledger;
+import dev.lineageledger.core.LedgerException;
+import dev.lineageledger.core.LedgerVerificationException;
+import dev.lineageledger.core.VerificationException;
+import dev.lineageledger.core.VerificationFailure;
+import dev.lineageledger.core.VerificationReport;
+import dev.lineageledger.core.VerifyOptions;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+    description = {"Verify the whole ledger, or incrementally from a checkpoint you trust.",
+        "Exit 0: intact. Exit 1: integrity failure (tampering, bad signature, truncation,"
+            + " equivocation). Exit 2: usage or input error. Exit 3: I/O error."},
+    footer = {"", "Examples:",
+        "  ledger verify --key \"$(cat fraud.vkey)\"",
+        "  ledger verify --from-checkpoint last-month.note --json"})
+final class VerifyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin LedgerOption ledger;
+
+  @Option(names = "--key", paramLabel = "FILE|STRING",
+      description = "Trusted verifier key (repeatable; default: the ledger's PATH.pub).")
+  List<String> keys;
+
+  @Option(names = "--from-checkpoint", paramLabel = "FILE",
+      description = "A signed checkpoint you trust: check the ledger extends it, then only the new records.")
+  Path fromCheckpoint;
+
+  @Option(names = "--allow-uncovered",
+      description = "Do not fail on records after the last signed checkpoint (a ledger still being written).")
+  boolean allowUncovered;
+
+  @Option(names = "--json", description = "Print one JSON object: ok, size, failures (seq, reason, message) ...")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Terminal t = Terminal.detect();
+    VerifyOptions.Builder b = VerifyOptions.builder()
+        .trustedKeys(Trust.keys(keys, ledger, err, json)).allowUncoveredTail(allowUncovered);
+    if (fromCheckpoint != null) {
+      b.trustedCheckpoint(Files.readString(fromCheckpoint, StandardCharsets.UTF_8));
+    }
+    Progress progress = t.interactive() && !json ? new Progress(err, "verifying") : null;
+    if (progress != null) {
+      b.progress(progress::update);
+    }
+    VerificationReport report;
+    try (Ledger l = ReadOnly.open(ledger)) {
+      try {
+        report = l.verify(b.build());
+      } catch (LedgerVerificationException e) {
+        report = e.report();
+      } catch (VerificationException e) {
+        if (fromCheckpoint != null) {
+          throw new UsageException("--from-checkpoint " + fromCheckpoint + ": " + e.getMessage());
+        }
+        throw e;
+      } catch (LedgerException e) {
+        if (fromCheckpoint != null && e instanceof dev.lineageledger.core.FormatException) {
+          throw new UsageException("--from-checkpoint " + fromCheckpoint + ": " + e.getMessage());
+        }
+        throw e;
+      }
+    } finally {
+      if (progress != null) {
+        progress.done();
+      }
+    }
+    if (json) {
+      out.println(Json.write(toJson(report)));
+    } else {
+      printHuman(out, t, report);
+    }
+    return report.ok() ? ExitCodes.OK : ExitCodes.INTEGRITY;
+  }
+
+  static ObjectNode toJson(VerificationReport r) {
+    ObjectNode o = Json.object();
+    o.put("ok", r.ok());
+    o.put("size", r.size() - r.fromSize());
+    o.put("treeSize", r.size());
+    o.put("fromSize", r.fromSize());
+    o.put("checkpointsChecked", r.checkpointsChecked());
+    o.put("coveredSize", r.coveredSize());
+    o.put("failureCount", r.failureCount());
+    ArrayNode fs = o.putArray("failures");
+    for (VerificationFailure f : r.failures()) {
+      ObjectNode x = fs.addObject();
+      if (f.seq() >= 0) {
+        x.put("seq", f.seq());
+      } else {
+        x.putNull("seq");
+      }
+      x.put("reason", f.reason());
+      x.put("message", f.message());
+    }
+    if (r.latestCheckpoint() != null) {
+      o.put("latestCheckpoint", r.latestCheckpoint().noteText());
+    }
+    if (r.consistencyFromTrusted() != null) {
+      ObjectNode c = o.putObject("consistencyProof");
+      c.put("oldSize", r.consistencyFromTrusted().oldSize());
+      c.put("newSize", r.consistencyFromTrusted().newSize());
+      c.set("proof", Json.base64(r.consistencyFromTrusted().path()));
+    }
+    return o;
+  }
+
+  private static void printHuman(PrintWriter out, Terminal t, VerificationReport r) {
+    long n = r.size() - r.fromSize();
+    String scope = r.fromSize() > 0
+        ? n + " new records after the trusted checkpoint of size " + r.fromSize()
+        : n + " records";
+    if (r.ok()) {
+      out.println(t.green("OK") + ": " + scope + " verified; " + r.checkpointsChecked()
+          + " signed checkpoints check out; covered up to size " + r.coveredSize() + ".");
+      return;
+    }
+    out.println(t.red("FAILED") + ": " + r.failureCount() + " integrity failure"
+        + (r.failureCount() == 1 ? "" : "s") + " in " + scope + ".");
+    int shown = 0;
+    for (VerificationFailure f : r.failures()) {
+      if (shown++ == 20) {
+        out.println("  ... " + (r.failureCount() - 20) + " more (use --json for all)");
+        break;
+      }
+      out.println("  " + (f.seq() >= 0 ? "record " + f.seq() : "ledger") + ": " + t.bold(f.reason())
+          + ": " + f.message());
+    }
+  }
+
+  /** A one-line progress bar on stderr, only on a terminal. */
+  static final class Progress {
+    private final PrintWriter err;
+    private final String what;
+    private long lastDraw;
+
+    Progress(PrintWriter err, String what) {
+      this.err = err;
+      this.what = what;
+    }
+
+    void update(long done, long total) {
+      long now = System.nanoTime();
+      if (now - lastDraw < 100_000_000L && done < total) {
+        return;
+      }
+      lastDraw = now;
+      int width = 30;
+      int filled = total <= 0 ? width : (int) Math.min(width, done * width / total);
+      err.print("\r" + what + " [" + "#".repeat(filled) + " ".repeat(width - filled) + "] "
+          + done + "/" + total);
+      err.flush();
+    }
+
+    void done() {
+      err.print("\r\u001b[2K");
+      err.flush();
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.lineageledger.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lineageledger.core.CanonicalJson;
+import dev.lineageledger.core.Checkpoint;
+import dev.lineageledger.core.FormatException;
+import dev.lineageledger.core.Hash;
+import dev.lineageledger.core.InclusionProof;
+import dev.lineageledger.core.MerkleTree;
+import dev.lineageledger.core.SignedNote;
+import dev.lineageledger.core.VerificationException;
+import dev.lineageledger.core.VerifierKey;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "verify-proof", mixinStandardHelpOptions = true,
+    description = "Check an inclusion proof offline, against its signed checkpoint and a trusted key,"
+        + " without the ledger file.",
+    footer = {"", "Example:",
+        "  ledger verify-proof proof.json --key 'example.com/ml+1a2b3c4d+AX...' --record record7.json"})
+final class VerifyProofCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "PROOF.json", description = "Output of 'ledger prove --json'.")
+  Path proofFile;
+
+  @Option(names = "--key", paramLabel = "FILE|STRING", required = true,
+      description = "Trusted verifier key (repeatable).")
+  List<String> keys;
+
+  @Option(names = "--record", paramLabel = "FILE",
+      description = "The record's canonical bytes ('ledger show SEQ --raw'); checked against the proof.")
+  Path recordFile;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    List<VerifierKey> trusted = new ArrayList<>();
+    for (String k : keys) {
+      trusted.add(Trust.parseKey(k));
+    }
+    JsonNode p = CanonicalJson.parse(Files.readAllBytes(proofFile));
+    long index = integer(p, "index");
+    long size = integer(p, "size");
+    Hash leaf = Hash.fromBase64(text(p, "leafHash"));
+    JsonNode arr = p.get("proof");
+    if (arr == null || !arr.isArray()) {
+      throw new FormatException("proof file: \"proof\" must be an array of base64 hashes");
+    }
+    List<Hash> path = new ArrayList<>();
+    for (JsonNode h : arr) {
+      if (!h.isTextual()) {
+        throw new FormatException("proof file: \"proof\" must be an array of base64 hashes");
+      }
+      path.add(Hash.fromBase64(h.textValue()));
+    }
+    String note = text(p, "checkpoint");
+    String origin = Checkpoint.parse(SignedNote.parse(note).body()).origin();
+    Checkpoint cp;
+    try {
+      cp = Checkpoint.open(note, trusted, origin);
+    } catch (VerificationException e) {
+      out.println("FAILED: the checkpoint is not signed by a trusted key: " + e.getMessage());
+      return ExitCodes.INTEGRITY;
+    }
+    try {
+      if (cp.size() != size) {
+        throw new VerificationException("proof is for tree size " + size
+            + " but the checkpoint is for size " + cp.size());
+      }
+      if (recordFile != null) {
+        byte[] bytes = Files.readAllBytes(recordFile);
+        if (!MerkleTree.leafHash(bytes).equals(leaf) && bytes.length > 0
+            && bytes[bytes.length - 1] == '\n') {
+          bytes = java.util.Arrays.copyOf(bytes, bytes.length - 1);
+        }
+        if (!MerkleTree.leafHash(bytes).equals(leaf)) {
+          throw new VerificationException("the record file does not hash to the proof's leaf hash");
+        }
+        JsonNode rec = CanonicalJson.parse(bytes);
+        if (rec.path("seq").asLong(-1) != index) {
+          throw new VerificationException("the record file says seq " + rec.path("seq")
+              + " but the proof is for index " + index);
+        }
+      }
+      InclusionProof.verify(index, size, leaf, path, cp.root());
+    } catch (VerificationException e) {
+      out.println("FAILED: " + e.getMessage());
+      return ExitCodes.INTEGRITY;
+    }
+    out.println("OK: record " + index + " (leaf " + leaf.base64() + ") is included in "
+        + cp.origin() + " at tree size " + size + (recordFile != null ? "; record bytes match" : ""));
+    return ExitCodes.OK;
+  }
+
+  private static long integer(JsonNode p, String f) throws FormatException {
+    JsonNode v = p.get(f);
+    if (v == null || !v.isIntegralNumber() || v.asLong() < 0) {
+      throw new FormatException("proof file: \"" + f + "\" must be a non-negative integer");
+    }
+    return v.asLong();
+  }
+
+  private static String text(JsonNode p, String f) throws FormatException {
+    JsonNode v = p.get(f);
+    if (v == null || !v.isTextual()) {
+      throw new FormatException("proof file: \"" + f + "\" must be a string");
+    }
+    return v.textValue();
+  }
+
+}
