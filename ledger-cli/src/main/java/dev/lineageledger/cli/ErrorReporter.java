@@ -61,6 +61,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     if (e instanceof LedgerStorageException s) {
       return switch (s.reason()) {
         case NOT_FOUND, NOT_A_LEDGER -> ExitCodes.USAGE;
+        case CORRUPT -> ExitCodes.INTEGRITY;
         default -> ExitCodes.IO;
       };
     }

@@ -14,6 +14,14 @@ final class LedgerOption {
   @Option(names = {"-v", "--verbose"}, description = "Show causes of errors, for debugging.")
   boolean verbose;
 
+  @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "10",
+      description = "How long to wait for another process's write lock (default: 10).")
+  int lockTimeoutSeconds;
+
+  int lockTimeoutMillis() {
+    return Math.max(0, lockTimeoutSeconds) * 1000;
+  }
+
   Path path() {
     if (path != null) {
       return path;

@@ -9,6 +9,7 @@ final class ReadOnly {
   private ReadOnly() {}
 
   static Ledger open(LedgerOption ledger) throws LedgerException {
-    return Ledger.open(ledger.path(), LedgerOptions.readOnly());
+    return Ledger.open(ledger.path(), LedgerOptions.builder().readOnly(true)
+        .busyTimeoutMillis(ledger.lockTimeoutMillis()).build());
   }
 }

@@ -2,6 +2,9 @@ package dev.lineageledger.cli;
 
 import dev.lineageledger.core.Durability;
 import dev.lineageledger.core.Ed25519Signer;
+import dev.lineageledger.core.KeyException;
+import dev.lineageledger.core.KeyFiles;
+import dev.lineageledger.core.VerifierKey;
 import dev.lineageledger.core.Ledger;
 import dev.lineageledger.core.LedgerException;
 import dev.lineageledger.core.LedgerOptions;
@@ -14,11 +17,19 @@ final class Writable {
   static Ledger open(LedgerOption ledger, KeyOptions keys, Durability durability)
       throws LedgerException, IOException {
     String origin;
-    try (Ledger ro = Ledger.open(ledger.path(), LedgerOptions.readOnly())) {
+    try (Ledger ro = ReadOnly.open(ledger)) {
       origin = ro.origin();
     }
     Ed25519Signer key = keys.load(ledger, origin);
+    if (java.nio.file.Files.exists(ledger.pubFile())) {
+      VerifierKey expected = KeyFiles.readVerifierKey(ledger.pubFile());
+      if (!expected.equals(key.verifierKey())) {
+        throw new KeyException("the signing key does not match the ledger's verifier key in "
+            + ledger.pubFile() + " (" + expected + ")");
+      }
+    }
     return Ledger.open(ledger.path(), LedgerOptions.builder().checkpointSigner(key)
-        .durability(durability == null ? Durability.FSYNC : durability).build());
+        .durability(durability == null ? Durability.FSYNC : durability)
+        .busyTimeoutMillis(ledger.lockTimeoutMillis()).build());
   }
 }

@@ -281,6 +281,26 @@ class LedgerTest {
   }
 
   @Test
+  void appendFailsCleanlyWhileAnotherWriterHoldsTheLockThenRecovers() throws Exception {
+    Path f = dir.resolve("locked.ledger");
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, SigningMode.CHECKPOINT_ONLY,
+        t.options().busyTimeoutMillis(200).build())) {
+      l.append(TestLedgers.dataset("d", "1", 1));
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f);
+          Statement s = c.createStatement()) {
+        s.execute("BEGIN EXCLUSIVE");
+        assertThatThrownBy(() -> l.append(TestLedgers.dataset("d", "2", 2)))
+            .isInstanceOf(LedgerStorageException.class)
+            .hasMessageContaining("locked by another writer")
+            .satisfies(e -> assertThat(((LedgerStorageException) e).reason())
+                .isEqualTo(LedgerStorageException.Reason.LOCKED));
+        s.execute("ROLLBACK");
+      }
+      assertThat(l.append(TestLedgers.dataset("d", "3", 3)).seq()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void appendOnlyTriggersRefuseUpdates() throws Exception {
     Path f = dir.resolve("a.ledger");
     try (Ledger l = t.create(f, SigningMode.CHECKPOINT_ONLY)) {

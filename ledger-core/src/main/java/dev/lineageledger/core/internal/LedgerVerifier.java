@@ -53,6 +53,7 @@ public final class LedgerVerifier {
   private final Map<String, VerifierKey> trusted = new HashMap<>();
   private final List<VerificationFailure> failures = new ArrayList<>();
   private long failureCount;
+  private boolean checkpointFailed;
 
   private record PendingSig(long seq, VerifierKey key, byte[] message, byte[] sig) {}
 
@@ -71,6 +72,8 @@ public final class LedgerVerifier {
 
   private void fail(long seq, String reason, String message) {
     failureCount++;
+    checkpointFailed |= reason.startsWith("checkpoint-") || reason.equals("truncated")
+        || reason.equals("equivocation");
     if (failures.size() < opts.maxReportedFailures()) {
       failures.add(new VerificationFailure(seq, reason, message));
     }
@@ -90,6 +93,7 @@ public final class LedgerVerifier {
   }
 
   private VerificationReport verify(Parallel parallel) throws SQLException, LedgerException {
+    SqliteStore.quickCheck(conn, path);
     if (trusted.isEmpty()) {
       fail(-1, "no-trusted-keys", "no trusted keys were given, so no signature can be checked");
     }
@@ -244,7 +248,8 @@ public final class LedgerVerifier {
       fail(size, "truncated", "a checkpoint covers " + row.size() + " records but the ledger has only "
           + size + ": records were removed (truncation)");
     }
-    if (coveredSize < size && !opts.allowUncoveredTail()) {
+    // A checkpoint that failed already explains why records are uncovered.
+    if (coveredSize < size && !opts.allowUncoveredTail() && !checkpointFailed) {
       fail(coveredSize, "uncovered", "records " + coveredSize + ".." + (size - 1)
           + " are not covered by a valid signed checkpoint (sign one with 'ledger checkpoint --new')");
     }

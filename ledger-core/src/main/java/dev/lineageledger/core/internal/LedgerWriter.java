@@ -313,7 +313,9 @@ public final class LedgerWriter implements AutoCloseable {
       LedgerException le = e instanceof LedgerException l ? l
           : e instanceof SQLException s ? SqliteStore.describe(path, "cannot append to", s)
           : new LedgerStorageException("append failed: " + e, e);
-      for (Unit u : accepted) {
+      // Every unit of the batch fails, including those not yet looked at when the error hit
+      // (e.g. BEGIN IMMEDIATE timing out); completing an already-failed unit is a no-op.
+      for (Unit u : batch) {
         fail(u, le);
       }
       if (e instanceof Error err) {

@@ -143,6 +143,10 @@ public final class SqliteStore {
         throw describe(path, "cannot migrate", e);
       }
     }
+  }
+
+  /** SQLite's own structural check (O(n)); run by verification, not on every open. */
+  public static void quickCheck(Connection conn, Path path) throws LedgerStorageException {
     try (Statement s = conn.createStatement();
         ResultSet r = s.executeQuery("PRAGMA quick_check(1)")) {
       String res = r.next() ? r.getString(1) : "no result";

@@ -1,0 +1,172 @@
+package dev.lineageledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI end to end, as a separate process in a temporary directory. */
+class CliIT {
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+  Cli cli;
+
+  @BeforeEach
+  void setUp() {
+    cli = new Cli(dir);
+  }
+
+  static final String DATASET = "{\"kind\":\"dataset\",\"body\":{\"name\":\"raw\",\"version\":\"1\","
+      + "\"uri\":\"s3://lake/raw/1\",\"digest\":\"sha256:" + "a".repeat(64) + "\",\"rowCount\":10}}";
+
+  @Test
+  void demoRecordsAPipelineAndVerifies() throws Exception {
+    Cli.Result r = cli.run("demo");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("Verify: OK, 15 records").contains("model fraud-detector@1")
+        .contains("dataset transactions@2026-11-01").contains("Next, try:");
+    assertThat(Files.exists(dir.resolve("demo.ledger"))).isTrue();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("demo.ledger.key"))))
+        .isEqualTo("rw-------");
+    Cli.Result again = cli.run("demo");
+    assertThat(again.code()).as(again.toString()).isZero();
+    Cli.Result v = cli.run("verify", "--ledger", "demo.ledger", "--json");
+    assertThat(v.code()).as(v.toString()).isZero();
+    assertThat(JSON.readTree(v.out()).get("size").asLong()).isEqualTo(15);
+    Cli.Result log = cli.run("log", "--ledger", "demo.ledger", "--kind", "deployment");
+    assertThat(log.out().lines()).hasSize(3);
+    Cli.Result mermaid = cli.run("lineage", "deployment:aks://prod-westeurope/fraud-scoring",
+        "--ledger", "demo.ledger", "--format", "mermaid");
+    assertThat(mermaid.code()).as(mermaid.toString()).isZero();
+    assertThat(mermaid.out()).startsWith("graph LR");
+  }
+
+  @Test
+  void initRecordVerifyThenTamperingIsLocated() throws Exception {
+    assertThat(cli.run("init", "--ledger", "l.ledger", "--origin", "ci.example/l").code()).isZero();
+    Cli.Result vk = cli.run("key", "verifier", "--ledger", "l.ledger");
+    assertThat(vk.out().strip()).matches("ci\\.example/l\\+[0-9a-f]{8}\\+[A-Za-z0-9+/=]+");
+    Cli.Result r0 = cli.run("record", "dataset", "--ledger", "l.ledger", "--name", "raw",
+        "--version", "1", "--uri", "s3://lake/raw/1", "--digest", "sha256:" + "b".repeat(64),
+        "--row-count", "42", "--classifications", "PII,PCI");
+    assertThat(r0.code()).as(r0.toString()).isZero();
+    assertThat(r0.out()).startsWith("0 sha256:");
+    Cli.Result r1 = cli.runWithInput(DATASET.getBytes(StandardCharsets.UTF_8),
+        "record", "--json", "-", "--ledger", "l.ledger");
+    assertThat(r1.code()).as(r1.toString()).isZero();
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 50; i++) {
+      lines.append("{\"kind\":\"transform\",\"body\":{\"name\":\"t\",\"type\":\"training\",")
+          .append("\"inputs\":[0,\"dataset:raw@1\"],\"codeVersion\":\"c\",\"runId\":\"r").append(i)
+          .append("\"}}\n");
+    }
+    Cli.Result stream = cli.runWithInput(lines.toString().getBytes(StandardCharsets.UTF_8),
+        "record", "--jsonl", "-", "--ledger", "l.ledger");
+    assertThat(stream.code()).as(stream.toString()).isZero();
+    assertThat(stream.out().lines()).hasSize(50).allMatch(l -> l.matches("\\d+ sha256:[0-9a-f]{64}"));
+    Cli.Result ok = cli.run("verify", "--ledger", "l.ledger", "--key", vk.out().strip());
+    assertThat(ok.code()).as(ok.toString()).isZero();
+    assertThat(ok.out()).contains("OK: 52 records verified");
+
+    // An attacker edits record 17 with plain SQL.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("l.ledger"));
+        Statement s = c.createStatement()) {
+      s.execute("DROP TRIGGER records_no_update");
+      s.execute("UPDATE records SET body = replace(body, '\"runId\":\"r15\"', '\"runId\":\"rX5\"')"
+          + " WHERE seq = 17");
+    }
+    Cli.Result bad = cli.run("verify", "--ledger", "l.ledger", "--json");
+    assertThat(bad.code()).as(bad.toString()).isEqualTo(1);
+    JsonNode rep = JSON.readTree(bad.out());
+    assertThat(rep.get("ok").asBoolean()).isFalse();
+    assertThat(rep.get("failures").get(0).get("seq").asLong()).isEqualTo(17);
+    assertThat(rep.get("failures").get(0).get("reason").asText()).isEqualTo("leaf-hash-mismatch");
+    Cli.Result human = cli.run("verify", "--ledger", "l.ledger");
+    assertThat(human.code()).isEqualTo(1);
+    assertThat(human.out()).contains("FAILED").contains("record 17: leaf-hash-mismatch");
+  }
+
+  @Test
+  void proofRoundTripThroughVerifyProofOffline() throws Exception {
+    cli.run("demo");
+    Cli.Result proof = cli.run("prove", "model:fraud-detector@1", "--ledger", "demo.ledger", "--json");
+    assertThat(proof.code()).as(proof.toString()).isZero();
+    Files.writeString(dir.resolve("proof.json"), proof.out());
+    Cli.Result raw = cli.run("show", "model:fraud-detector@1", "--ledger", "demo.ledger", "--raw");
+    Files.writeString(dir.resolve("record.json"), raw.out());
+    String key = cli.run("key", "verifier", "--ledger", "demo.ledger").out().strip();
+    // Offline: move the ledger away first.
+    Files.move(dir.resolve("demo.ledger"), dir.resolve("elsewhere.ledger"));
+    Cli.Result ok = cli.run("verify-proof", "proof.json", "--key", key, "--record", "record.json");
+    assertThat(ok.code()).as(ok.toString()).isZero();
+    assertThat(ok.out()).startsWith("OK: record 5").contains("record bytes match");
+
+    ObjectNode p = (ObjectNode) JSON.readTree(proof.out());
+    ArrayNode path = (ArrayNode) p.get("proof");
+    String h = path.get(0).asText();
+    path.set(0, JSON.getNodeFactory().textNode((h.charAt(0) == 'A' ? "B" : "A") + h.substring(1)));
+    Files.writeString(dir.resolve("bad.json"), JSON.writeValueAsString(p));
+    Cli.Result bad = cli.run("verify-proof", "bad.json", "--key", key);
+    assertThat(bad.code()).as(bad.toString()).isEqualTo(1);
+    assertThat(bad.out()).startsWith("FAILED: calculated root");
+    Cli.Result wrongKey = cli.run("verify-proof", "proof.json", "--key",
+        "demo.lineage-ledger.local/fraud-detection+00000000+AXm1Vi6P5lT5QHixEuipi6eQH4U65pW+1+DjkQutBJZk");
+    assertThat(wrongKey.code()).as(wrongKey.toString()).isIn(1, 2);
+    Files.writeString(dir.resolve("garbage.json"), "{\"index\": \"x\"}");
+    Cli.Result garbage = cli.run("verify-proof", "garbage.json", "--key", key);
+    assertThat(garbage.code()).as(garbage.toString()).isEqualTo(2);
+    assertThat(garbage.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void consistencyWithAnOlderCheckpointAndFailureAfterTruncation() throws Exception {
+    cli.run("demo");
+    Cli.Result old = cli.run("checkpoint", "--ledger", "demo.ledger");
+    assertThat(old.code()).isZero();
+    Files.writeString(dir.resolve("old.note"), old.out());
+    Cli.Result more = cli.runWithInput(DATASET.getBytes(StandardCharsets.UTF_8),
+        "record", "--json", "-", "--ledger", "demo.ledger");
+    assertThat(more.code()).as(more.toString()).isZero();
+    Cli.Result ok = cli.run("consistency", "old.note", "--ledger", "demo.ledger", "--json");
+    assertThat(ok.code()).as(ok.toString()).isZero();
+    JsonNode j = JSON.readTree(ok.out());
+    assertThat(j.get("oldSize").asLong()).isEqualTo(15);
+    assertThat(j.get("newSize").asLong()).isEqualTo(16);
+    assertThat(j.get("proof").size()).isPositive();
+    Cli.Result inc = cli.run("verify", "--ledger", "demo.ledger", "--from-checkpoint", "old.note", "--json");
+    assertThat(inc.code()).as(inc.toString()).isZero();
+    assertThat(JSON.readTree(inc.out()).get("size").asLong()).isEqualTo(1);
+
+    // Roll the ledger back to 10 records, removing the newer checkpoints too.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("demo.ledger"));
+        Statement s = c.createStatement()) {
+      for (String t : new String[] {"records", "edges", "checkpoints", "checkpoint_signatures"}) {
+        s.execute("DROP TRIGGER " + t + "_no_delete");
+      }
+      s.execute("DELETE FROM records WHERE seq >= 10");
+      s.execute("DELETE FROM edges WHERE record_seq >= 10");
+      s.execute("DELETE FROM checkpoint_signatures");
+      s.execute("DELETE FROM checkpoints");
+    }
+    Cli.Result trunc = cli.run("consistency", "old.note", "--ledger", "demo.ledger");
+    assertThat(trunc.code()).as(trunc.toString()).isEqualTo(1);
+    assertThat(trunc.out()).contains("truncated");
+    Cli.Result incBad = cli.run("verify", "--ledger", "demo.ledger", "--from-checkpoint", "old.note", "--json");
+    assertThat(incBad.code()).as(incBad.toString()).isEqualTo(1);
+    JsonNode f = JSON.readTree(incBad.out()).get("failures").get(0);
+    assertThat(f.get("reason").asText()).isEqualTo("truncated");
+    assertThat(f.get("seq").asLong()).isEqualTo(10);
+  }
+}
