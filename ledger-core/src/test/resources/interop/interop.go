@@ -14,21 +14,31 @@
 //	    note.Open with vkeys-file, then adds a signature by the generated key with note.Sign;
 //	    prints the vkey on the first line, then the cosigned note.
 //
+//	interop tlog-root <records-file>
+//	    tlog.StoredHashes over each record (one base64 record per line, in order), then
+//	    tlog.TreeHash; prints the base64 root of the RFC 6962/9162 tree.
+//	interop tlog-inclusion <index> <size> <leaf-b64> <root-b64> [proof-b64...]
+//	    tlog.CheckRecord; prints "OK" or "FAIL <error>" (exit 1).
+//	interop tlog-consistency <old-size> <old-root-b64> <new-size> <new-root-b64> [proof-b64...]
+//	    tlog.CheckTree; prints "OK" or "FAIL <error>" (exit 1).
+//
 // Exit status: 0 success, 1 verification failure, 2 usage or I/O error.
-// New subcommands (e.g. tlog-check-tree, tlog-check-record) go into the commands table.
 package main
 
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // errVerify marks failures of the checked data, as opposed to usage or I/O problems.
@@ -40,6 +50,9 @@ var commands = map[string]func(args []string) error{
 	"note-verify": noteVerify,
 	"note-sign":   noteSign,
 	"note-cosign": noteCosign,
+	"tlog-root":        tlogRoot,
+	"tlog-inclusion":   tlogInclusion,
+	"tlog-consistency": tlogConsistency,
 }
 
 func main() {
@@ -164,5 +177,111 @@ func noteCosign(args []string) error {
 	}
 	fmt.Println(vkey)
 	os.Stdout.Write(msg)
+	return nil
+}
+
+func tlogRoot(args []string) error {
+	if len(args) != 1 {
+		return fmt.Errorf("usage: tlog-root <records-file>")
+	}
+	data, err := os.ReadFile(args[0])
+	if err != nil {
+		return err
+	}
+	var stored []tlog.Hash
+	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+		out := make([]tlog.Hash, len(idx))
+		for i, x := range idx {
+			out[i] = stored[x]
+		}
+		return out, nil
+	})
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	for n, line := range lines {
+		rec, err := base64.StdEncoding.DecodeString(line)
+		if err != nil {
+			return fmt.Errorf("record %d: %v", n, err)
+		}
+		hs, err := tlog.StoredHashes(int64(n), rec, reader)
+		if err != nil {
+			return err
+		}
+		stored = append(stored, hs...)
+	}
+	root, err := tlog.TreeHash(int64(len(lines)), reader)
+	if err != nil {
+		return err
+	}
+	fmt.Println(base64.StdEncoding.EncodeToString(root[:]))
+	return nil
+}
+
+func hashArg(s string) (tlog.Hash, error) {
+	var h tlog.Hash
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(b) != len(h) {
+		return h, fmt.Errorf("bad hash %q", s)
+	}
+	copy(h[:], b)
+	return h, nil
+}
+
+func hashArgs(ss []string) ([]tlog.Hash, error) {
+	var out []tlog.Hash
+	for _, s := range ss {
+		h, err := hashArg(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+func tlogInclusion(args []string) error {
+	if len(args) < 4 {
+		return fmt.Errorf("usage: tlog-inclusion <index> <size> <leaf> <root> [proof...]")
+	}
+	index, err1 := strconv.ParseInt(args[0], 10, 64)
+	size, err2 := strconv.ParseInt(args[1], 10, 64)
+	leaf, err3 := hashArg(args[2])
+	root, err4 := hashArg(args[3])
+	proof, err5 := hashArgs(args[4:])
+	if err := firstErr(err1, err2, err3, err4, err5); err != nil {
+		return err
+	}
+	if err := tlog.CheckRecord(tlog.RecordProof(proof), size, root, index, leaf); err != nil {
+		return errVerify{err}
+	}
+	fmt.Println("OK")
+	return nil
+}
+
+func tlogConsistency(args []string) error {
+	if len(args) < 4 {
+		return fmt.Errorf("usage: tlog-consistency <old-size> <old-root> <new-size> <new-root> [proof...]")
+	}
+	oldSize, err1 := strconv.ParseInt(args[0], 10, 64)
+	oldRoot, err2 := hashArg(args[1])
+	newSize, err3 := strconv.ParseInt(args[2], 10, 64)
+	newRoot, err4 := hashArg(args[3])
+	proof, err5 := hashArgs(args[4:])
+	if err := firstErr(err1, err2, err3, err4, err5); err != nil {
+		return err
+	}
+	if err := tlog.CheckTree(tlog.TreeProof(proof), newSize, newRoot, oldSize, oldRoot); err != nil {
+		return errVerify{err}
+	}
+	fmt.Println("OK")
+	return nil
+}
+
+// firstErr is errors.Join for Go 1.19, which Debian bookworm ships.
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
 	return nil
 }

@@ -184,6 +184,59 @@ class GoInteropTest {
     assertThat(r.stdout()).isEqualTo("OK PeterNeumann+c74f20a3 EnochRoot+af0cfe78\n");
   }
 
+  /**
+   * A real ledger, checked entirely by Go: sumdb/tlog recomputes the tree root from the stored
+   * canonical record bytes and checks our inclusion and consistency proofs; sumdb/note opens
+   * the stored checkpoint.
+   */
+  @Test
+  void realLedgerCheckpointRootAndProofsVerifyInGo() throws Exception {
+    TestLedgers t = TestLedgers.keys();
+    Path file = work.resolve("go-" + System.nanoTime() + ".ledger");
+    try (Ledger l = t.create(file, SigningMode.PER_RECORD)) {
+      for (int i = 0; i < 3; i++) {
+        TestLedgers.pipeline(l, i);
+      }
+      StoredCheckpoint old = l.checkpoint();
+      TestLedgers.pipeline(l, 7);
+      l.append(TestLedgers.dataset("odd", "1", 99));
+      StoredCheckpoint cp = l.checkpoint();
+
+      Result note = go("note-verify", file("ledger.vkeys", t.key.verifierKey() + "\n"),
+          file("ledger.note", cp.noteText()));
+      assertThat(note.stdout()).as(note.toString()).isEqualTo("OK " + label(t.key.verifierKey()) + "\n");
+
+      StringBuilder records = new StringBuilder();
+      for (long i = 0; i < cp.size(); i++) {
+        records.append(java.util.Base64.getEncoder().encodeToString(
+            l.record(i).orElseThrow().canonicalBytes())).append('\n');
+      }
+      Result root = go("tlog-root", file("records.b64", records.toString()));
+      assertThat(root.stdout().strip()).as(root.toString()).isEqualTo(cp.root().base64());
+
+      for (long i : new long[] {0, 1, 5, cp.size() / 2, cp.size() - 2, cp.size() - 1}) {
+        InclusionProof p = l.proveInclusion(i, cp.size());
+        List<Object> args = new ArrayList<>(List.of("tlog-inclusion", i, cp.size(),
+            l.record(i).orElseThrow().leafHash().base64(), cp.root().base64()));
+        p.path().forEach(h -> args.add(h.base64()));
+        Result r = go(args.toArray());
+        assertThat(r.stdout()).as("inclusion of %d: %s", i, r).isEqualTo("OK\n");
+        args.set(1, i == 0 ? 1 : i - 1); // wrong index: Go must refuse it too
+        assertThat(go(args.toArray()).exit()).isEqualTo(1);
+      }
+      for (long m : new long[] {1, 2, old.size(), cp.size() - 1}) {
+        ConsistencyProof c = l.proveConsistency(m, cp.size());
+        List<Object> args = new ArrayList<>(List.of("tlog-consistency", m, l.root(m).base64(),
+            cp.size(), cp.root().base64()));
+        c.path().forEach(h -> args.add(h.base64()));
+        Result r = go(args.toArray());
+        assertThat(r.stdout()).as("consistency %d -> %d: %s", m, cp.size(), r).isEqualTo("OK\n");
+        args.set(2, cp.root().base64()); // wrong old root
+        assertThat(go(args.toArray()).exit()).isEqualTo(1);
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private static String label(VerifierKey k) {
