@@ -96,9 +96,14 @@ class TamperTest {
     }
   }
 
+  private static final java.util.concurrent.atomic.AtomicInteger TRIED = new java.util.concurrent.atomic.AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicInteger DETECTED = new java.util.concurrent.atomic.AtomicInteger();
+
   @AfterContainer
   static void close() throws SQLException {
     conn.close();
+    System.out.printf("tamper matrix (single-byte changes over %d stored cells): detected %d of %d%n",
+        CELLS.size(), DETECTED.get(), TRIED.get());
   }
 
   @Property(tries = 400)
@@ -130,6 +135,7 @@ class TamperTest {
       if (!write(cell, tampered)) {
         return; // the change collides with a unique key: the database itself refuses it
       }
+      TRIED.incrementAndGet();
       VerificationReport report;
       try (Ledger l = Ledger.open(work, LedgerOptions.readOnly())) {
         report = l.verify(VerifyOptions.builder().trustedKeys(List.of(keys.key.verifierKey()))
@@ -138,6 +144,7 @@ class TamperTest {
       } catch (LedgerVerificationException e) {
         report = e.report();
       } catch (LedgerException e) {
+        DETECTED.incrementAndGet();
         return; // refused to open or read: detected, with a message (e.g. unreadable record)
       }
       List<Long> seqs = report.failures().stream().map(VerificationFailure::seq).toList();
@@ -146,6 +153,7 @@ class TamperTest {
         assertThat(report.firstFailure().orElseThrow().seq()).as("%s -> %s", cell, report.failures())
             .isEqualTo(cell.expectedSeq());
       }
+      DETECTED.incrementAndGet();
     } finally {
       // records.seq is the rowid itself: after changing it, the row lives at the new rowid.
       Cell at = cell.table().equals("records") && cell.column().equals("seq") && tampered instanceof Long t
