@@ -187,6 +187,10 @@ final class RecordCommand implements Callable<Integer> {
     InputStream in = jsonl.equals("-") ? System.in : Files.newInputStream(Path.of(jsonl));
     LineReader lines = new LineReader(in);
     try (Ledger l = Writable.open(ledger, keys, durability)) {
+      // On SIGINT/SIGTERM: commit what is queued, sign a checkpoint, then exit. Every receipt
+      // already printed is durable; nothing is half-written.
+      Thread hook = new Thread(l::close, "ledger-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
       List<RecordDraft> batch = new ArrayList<>();
       List<Long> lineNos = new ArrayList<>();
       byte[] line;

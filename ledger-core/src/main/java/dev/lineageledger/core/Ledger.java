@@ -48,6 +48,8 @@ public final class Ledger implements AutoCloseable {
   private final Connection writeConn;
   private final LedgerWriter writer;
   private final Object readLock = new Object();
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private Ledger(Path path, LedgerOptions options, Connection readConn, Connection writeConn)
       throws LedgerException {
@@ -508,9 +510,15 @@ public final class Ledger implements AutoCloseable {
     return report;
   }
 
-  /** Stops the writer after committing everything queued, then closes the file. */
+  /**
+   * Stops the writer after committing everything queued, then closes the file. Idempotent and
+   * safe to call from a shutdown hook.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     if (writer != null) {
       writer.close();
     }
