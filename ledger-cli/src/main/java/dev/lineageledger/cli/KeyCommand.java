@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "key", mixinStandardHelpOptions = true, description = "Key management.",
-    subcommands = KeyCommand.Verifier.class)
+    subcommands = {KeyCommand.Verifier.class, KeyCommand.Rotate.class})
 final class KeyCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -32,7 +32,7 @@ final class KeyCommand implements Runnable {
     public Integer call() throws Exception {
       VerifierKey vk;
       if (Files.exists(ledger.pubFile())) {
-        vk = KeyFiles.readVerifierKey(ledger.pubFile());
+        vk = Trust.pubFile(ledger.pubFile()).get(0);
       } else if (Files.exists(keys.keyFile != null ? keys.keyFile : ledger.keyFile())) {
         try (var l = dev.lineageledger.core.Ledger.open(ledger.path(),
             dev.lineageledger.core.LedgerOptions.readOnly())) {
@@ -42,6 +42,68 @@ final class KeyCommand implements Runnable {
         throw new KeyException("no key beside " + ledger.path() + " (expected " + ledger.pubFile() + ")");
       }
       spec.commandLine().getOut().println(vk);
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "rotate", mixinStandardHelpOptions = true,
+      description = {"Replace the signing key: a key record signed by the old key introduces the"
+          + " new one, then one signed by the new key revokes the old one.",
+          "Auditors who trust the old key follow the rotation; the old key file is kept as"
+          + " PATH.key.retired-KEYID."},
+      footer = {"", "Example:", "  ledger key rotate --ledger fraud.ledger --actor security@bank.example"})
+  static final class Rotate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin LedgerOption ledger;
+    @Mixin KeyOptions keys;
+
+    @picocli.CommandLine.Option(names = "--new-passphrase-file", paramLabel = "FILE",
+        description = "Encrypt the new key with the passphrase on this file's first line.")
+    java.nio.file.Path newPassphraseFile;
+
+    @picocli.CommandLine.Option(names = "--actor", paramLabel = "ID",
+        description = "Who rotates (default: $LEDGER_ACTOR, else user@host).")
+    String actor;
+
+    @Override
+    public Integer call() throws Exception {
+      String who = actor != null ? actor : RecordCommand.defaultActor();
+      java.nio.file.Path keyFile = keys.keyFile != null ? keys.keyFile : ledger.keyFile();
+      dev.lineageledger.core.Ed25519Signer oldKey;
+      dev.lineageledger.core.Ed25519Signer newKey;
+      java.nio.file.Path next = java.nio.file.Path.of(keyFile + ".next");
+      java.nio.file.Files.deleteIfExists(next);
+      try (dev.lineageledger.core.Ledger l = Writable.open(ledger, keys, null)) {
+        oldKey = keys.load(ledger, l.origin());
+        newKey = dev.lineageledger.core.Ed25519Signer.generate(l.origin());
+        KeyOptions np = new KeyOptions();
+        np.passphraseFile = newPassphraseFile;
+        // The new key is on disk before the ledger trusts it, so a crash cannot strand it.
+        KeyFiles.writePrivateKey(next, newKey, np.passphrase());
+        l.addKey(who, newKey.verifierKey(), "rotation: introduced by the previous key");
+      }
+      java.nio.file.Path retired = java.nio.file.Path.of(keyFile + ".retired-"
+          + oldKey.verifierKey().keyId().hex());
+      java.nio.file.Files.move(keyFile, retired);
+      java.nio.file.Files.move(next, keyFile);
+      // PATH.pub: the new current key first, then every earlier key.
+      StringBuilder pub = new StringBuilder(newKey.verifierKey() + "\n");
+      if (java.nio.file.Files.exists(ledger.pubFile())) {
+        for (var k : Trust.pubFile(ledger.pubFile())) {
+          pub.append(k).append('\n');
+        }
+      }
+      java.nio.file.Path tmp = java.nio.file.Path.of(ledger.pubFile() + ".tmp");
+      java.nio.file.Files.writeString(tmp, pub.toString());
+      java.nio.file.Files.move(tmp, ledger.pubFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      try (dev.lineageledger.core.Ledger l = dev.lineageledger.core.Ledger.open(ledger.path(),
+          dev.lineageledger.core.LedgerOptions.builder().checkpointSigner(newKey)
+              .busyTimeoutMillis(ledger.lockTimeoutMillis()).build())) {
+        l.revokeKey(who, oldKey.verifierKey(), "rotation: retired by the new key");
+      }
+      spec.commandLine().getOut().printf("rotated the signing key of %s%n  old (revoked): %s (kept as %s)%n"
+          + "  new:           %s%n", ledger.path(), oldKey.verifierKey(), retired, newKey.verifierKey());
       return ExitCodes.OK;
     }
   }

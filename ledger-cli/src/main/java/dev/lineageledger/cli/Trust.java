@@ -14,6 +14,27 @@ import java.util.List;
 final class Trust {
   private Trust() {}
 
+  /**
+   * The ledger's PATH.pub: one C2SP verifier key per line, the current signing key first, then
+   * keys retired by 'ledger key rotate' (verification follows the rotation records).
+   */
+  static List<VerifierKey> pubFile(Path pub) throws FormatException, KeyException {
+    List<VerifierKey> out = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(pub, java.nio.charset.StandardCharsets.UTF_8)) {
+        if (!line.isBlank()) {
+          out.add(VerifierKey.parse(line.strip()));
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new KeyException("cannot read " + pub + ": " + e.getMessage(), e);
+    }
+    if (out.isEmpty()) {
+      throw new KeyException(pub + " holds no verifier key");
+    }
+    return out;
+  }
+
   static VerifierKey parseKey(String arg) throws FormatException, KeyException {
     if (arg.contains("+") && !Files.exists(Path.of(arg))) {
       return VerifierKey.parse(arg.strip());
@@ -43,7 +64,7 @@ final class Trust {
         throw new KeyException("no trusted key: pass --key with the ledger's verifier key"
             + " ('ledger key verifier' prints it), or keep it in " + pub);
       }
-      out.add(KeyFiles.readVerifierKey(pub));
+      out.addAll(pubFile(pub));
       if (!quiet) {
         err.println("note: trusting the key in " + pub + "; pass --key to pin a key you obtained"
             + " independently");

@@ -3,7 +3,6 @@ package dev.lineageledger.cli;
 import dev.lineageledger.core.Durability;
 import dev.lineageledger.core.Ed25519Signer;
 import dev.lineageledger.core.KeyException;
-import dev.lineageledger.core.KeyFiles;
 import dev.lineageledger.core.VerifierKey;
 import dev.lineageledger.core.Ledger;
 import dev.lineageledger.core.LedgerException;
@@ -22,7 +21,7 @@ final class Writable {
     }
     Ed25519Signer key = keys.load(ledger, origin);
     if (java.nio.file.Files.exists(ledger.pubFile())) {
-      VerifierKey expected = KeyFiles.readVerifierKey(ledger.pubFile());
+      VerifierKey expected = Trust.pubFile(ledger.pubFile()).get(0);
       if (!expected.equals(key.verifierKey())) {
         throw new KeyException("the signing key does not match the ledger's verifier key in "
             + ledger.pubFile() + " (" + expected + ")");

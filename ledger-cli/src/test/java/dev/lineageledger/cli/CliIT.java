@@ -169,4 +169,29 @@ class CliIT {
     assertThat(f.get("reason").asText()).isEqualTo("truncated");
     assertThat(f.get("seq").asLong()).isEqualTo(10);
   }
+
+  @Test
+  void keyRotationIsFollowedByAuditorsHoldingTheOldKey() throws Exception {
+    assertThat(cli.run("init", "--ledger", "r.ledger").code()).isZero();
+    String oldKey = cli.run("key", "verifier", "--ledger", "r.ledger").out().strip();
+    Files.writeString(dir.resolve("d.json"), DATASET);
+    assertThat(cli.run("record", "--json", "d.json", "--ledger", "r.ledger").code()).isZero();
+    Cli.Result rot = cli.run("key", "rotate", "--ledger", "r.ledger", "--actor", "security@corp");
+    assertThat(rot.code()).as(rot.toString()).isZero();
+    String newKey = cli.run("key", "verifier", "--ledger", "r.ledger").out().strip();
+    assertThat(newKey).isNotEqualTo(oldKey);
+    Files.writeString(dir.resolve("d2.json"), DATASET.replace("\"version\":\"1\"", "\"version\":\"2\""));
+    Cli.Result after = cli.run("record", "--json", "d2.json", "--ledger", "r.ledger");
+    assertThat(after.code()).as(after.toString()).isZero();
+    Cli.Result pinned = cli.run("verify", "--ledger", "r.ledger", "--key", oldKey);
+    assertThat(pinned.code()).as(pinned.toString()).isZero();
+    Cli.Result dflt = cli.run("verify", "--ledger", "r.ledger");
+    assertThat(dflt.code()).as(dflt.toString()).isZero();
+    Cli.Result onlyNew = cli.run("verify", "--ledger", "r.ledger", "--key", newKey, "--json");
+    assertThat(onlyNew.code()).isEqualTo(1); // the first records were signed by the old key
+    Cli.Result oldSigns = cli.run("record", "--json", "d2.json", "--ledger", "r.ledger",
+        "--key-file", "r.ledger.key.retired-" + oldKey.split("\\+")[1]);
+    assertThat(oldSigns.code()).as(oldSigns.toString()).isEqualTo(2);
+    assertThat(oldSigns.err()).contains("does not match the ledger's verifier key");
+  }
 }

@@ -186,6 +186,31 @@ public final class Ledger implements AutoCloseable {
     return writer.submit(drafts);
   }
 
+  /**
+   * Key rotation, step 1: a {@code key} record, signed by this ledger's current signing key,
+   * that makes {@code next} trusted for everything after it. Reopen the ledger with {@code
+   * next} as its signer, then {@link #revokeKey} the old key. Verifiers that trust the old key
+   * follow the rotation (docs/FORMAT.md §4.1).
+   */
+  public Receipt addKey(String actor, VerifierKey next, String comment) throws LedgerException {
+    return append(keyRecord(actor, "add", next, comment));
+  }
+
+  /** Key rotation, step 2: records after this one may no longer be signed by {@code old}. */
+  public Receipt revokeKey(String actor, VerifierKey old, String comment) throws LedgerException {
+    return append(keyRecord(actor, "revoke", old, comment));
+  }
+
+  private static RecordDraft keyRecord(String actor, String action, VerifierKey k, String comment)
+      throws InvalidRecordException {
+    RecordDraft.Builder b = RecordDraft.builder(RecordKind.KEY, actor).put("action", action)
+        .put("key", k.toString());
+    if (comment != null) {
+      b.put("comment", comment);
+    }
+    return b.build();
+  }
+
   /** Signs a checkpoint covering every record appended before this call, and stores it. */
   public StoredCheckpoint checkpoint() throws LedgerException {
     if (writer == null) {

@@ -15,9 +15,11 @@ public final class RecordKind {
   public static final RecordKind MODEL = new RecordKind("model");
   public static final RecordKind APPROVAL = new RecordKind("approval");
   public static final RecordKind DEPLOYMENT = new RecordKind("deployment");
+  /** Key management: introduces or revokes a signing key; always signed (docs/FORMAT.md §4.1). */
+  public static final RecordKind KEY = new RecordKind("key");
 
   public static final List<RecordKind> BUILT_IN =
-      List.of(DATASET, TRANSFORM, MODEL, APPROVAL, DEPLOYMENT);
+      List.of(DATASET, TRANSFORM, MODEL, APPROVAL, DEPLOYMENT, KEY);
 
   /** Namespace of at least two dot-separated labels, a slash, then a name. At most 128 chars. */
   private static final Pattern CUSTOM =
@@ -46,7 +48,7 @@ public final class RecordKind {
         "kind",
         "unknown kind '"
             + printable(name)
-            + "': use dataset, transform, model, approval, deployment, or a namespaced custom"
+            + "': use dataset, transform, model, approval, deployment, key, or a namespaced custom"
             + " kind like com.example/my-kind");
   }
 

@@ -58,6 +58,7 @@ public final class LedgerVerifier {
   private record PendingSig(long seq, VerifierKey key, byte[] message, byte[] sig) {}
 
   private final List<PendingSig> pendingSigs = new ArrayList<>();
+  private Parallel parallel;
 
   public LedgerVerifier(Connection conn, Path path, String origin, SigningMode mode, VerifyOptions opts) {
     this.conn = conn;
@@ -93,6 +94,7 @@ public final class LedgerVerifier {
   }
 
   private VerificationReport verify(Parallel parallel) throws SQLException, LedgerException {
+    this.parallel = parallel;
     SqliteStore.quickCheck(conn, path);
     if (trusted.isEmpty()) {
       fail(-1, "no-trusted-keys", "no trusted keys were given, so no signature can be checked");
@@ -155,6 +157,7 @@ public final class LedgerVerifier {
         }
         prevLeaf = leaf;
       }
+      replayKeyRecords(m, tc, stored);
       // Older stored checkpoints must be consistent with the trusted one (no equivocation).
       for (CheckpointTable.Row r : cps) {
         if (r.size() > m) {
@@ -295,7 +298,7 @@ public final class LedgerVerifier {
       return null;
     }
     try {
-      note.verify(opts.trustedKeys());
+      note.verify(trusted.values());
     } catch (VerificationException e) {
       fail(seq, "checkpoint-signature", "checkpoint of size " + row.size() + ": " + e.getMessage());
       return null;
@@ -424,8 +427,69 @@ public final class LedgerVerifier {
       fail(seq, "missing-signature", "the record names signer " + p.signer() + " but no signature is stored");
     } else if (key == null) {
       fail(seq, "untrusted-signer", "signed by " + p.signer() + ", which is not a trusted key");
+    } else if (p.kind().equals(RecordKind.KEY.name())) {
+      // A key record changes whom later records and checkpoints may be signed by: check it
+      // now, in order, after every signature queued before it.
+      flushSigs(parallel);
+      try {
+        key.verify(Envelope.recordSignatureMessage(origin, leaf), sig);
+        applyKeyRecord(p.body());
+      } catch (VerificationException e) {
+        fail(seq, "bad-signature", "the key record's signature by " + p.signer() + " does not verify");
+      }
     } else {
       pendingSigs.add(new PendingSig(seq, key, Envelope.recordSignatureMessage(origin, leaf), sig));
+    }
+  }
+
+  /** Adds or revokes the key a verified key record names (docs/FORMAT.md §4.1). */
+  private void applyKeyRecord(JsonNode body) {
+    try {
+      VerifierKey k = VerifierKey.parse(body.path("key").asText());
+      String label = k.name() + "+" + k.keyId().hex();
+      if ("add".equals(body.path("action").asText())) {
+        trusted.put(label, k);
+      } else if ("revoke".equals(body.path("action").asText())) {
+        trusted.remove(label);
+      }
+    } catch (FormatException e) {
+      // Already reported as invalid-record.
+    }
+  }
+
+  /**
+   * Incremental mode: key records before the trusted checkpoint still decide whom later
+   * records may be signed by. Each is authenticated by an inclusion proof against the trusted
+   * root and by its signature, in order.
+   */
+  private void replayKeyRecords(long m, Checkpoint tc, StoredSubtrees stored)
+      throws SQLException, LedgerException {
+    try (PreparedStatement ks = conn.prepareStatement(
+        "SELECT seq, body, sig FROM records WHERE kind = 'key' AND seq < ? ORDER BY seq")) {
+      ks.setLong(1, m);
+      try (ResultSet r = ks.executeQuery()) {
+        while (r.next()) {
+          long seq = r.getLong(1);
+          byte[] body = r.getBytes(2);
+          byte[] sig = r.getBytes(3);
+          Hash leaf = MerkleTree.leafHash(body == null ? new byte[0] : body);
+          try {
+            new ProofBuilder(stored).inclusion(seq, m).verify(leaf, tc.root());
+            Envelope.Parsed p = Envelope.parse(CanonicalJson.parse(body));
+            VerifierKey key = p.signer() == null ? null : trusted.get(p.signer());
+            if (key == null || sig == null) {
+              fail(seq, "untrusted-signer", "key record signed by " + p.signer()
+                  + ", which is not a trusted key");
+              continue;
+            }
+            key.verify(Envelope.recordSignatureMessage(origin, leaf), sig);
+            applyKeyRecord(p.body());
+          } catch (VerificationException | FormatException | InvalidRecordException e) {
+            fail(seq, "leaf-hash-mismatch", "key record " + seq + " is not authenticated by the"
+                + " trusted checkpoint: " + e.getMessage());
+          }
+        }
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import dev.lineageledger.core.LedgerStorageException;
 import dev.lineageledger.core.MerkleTree;
 import dev.lineageledger.core.Receipt;
 import dev.lineageledger.core.RecordDraft;
+import dev.lineageledger.core.RecordKind;
 import dev.lineageledger.core.SignedNote;
 import dev.lineageledger.core.Signer;
 import dev.lineageledger.core.StoredCheckpoint;
@@ -94,10 +95,11 @@ public final class LedgerWriter implements AutoCloseable {
     this.options = options;
     this.checkpointSigner = options.checkpointSigner().orElse(null);
     this.perRecordMode = perRecord;
-    this.recordSigner = perRecord ? options.recordSigner().orElse(null) : null;
+    this.recordSigner = options.recordSigner().orElse(null);
     this.recordSignerId = recordSigner == null ? null
         : recordSigner.verifierKey().name() + "+" + recordSigner.verifierKey().keyId().hex();
-    this.signing = new Parallel(recordSigner == null ? 1 : options.signingThreads(), "ledger-signer");
+    this.signing = new Parallel(perRecord && recordSigner != null ? options.signingThreads() : 1,
+        "ledger-signer");
     this.resolver = new RefResolver(conn, path);
     this.thread = new Thread(this::run, "ledger-writer");
     this.thread.setDaemon(true);
@@ -368,7 +370,14 @@ public final class LedgerWriter implements AutoCloseable {
       edges.add(Edge.of(seq, slot, t.seq()));
     }
     String kind = d.kind().name();
-    ObjectNode env = Envelope.build(seq, prev, kind, d.actor(), time, recordSignerId, body);
+    // Key records are always signed, whatever the mode: they change whom verifiers trust.
+    boolean signed = perRecordMode || kind.equals(RecordKind.KEY.name());
+    if (signed && recordSigner == null) {
+      throw new InvalidRecordException("kind", prefix + kind + " records must be signed;"
+          + " open the ledger with a signing key");
+    }
+    String signer = signed ? recordSignerId : null;
+    ObjectNode env = Envelope.build(seq, prev, kind, d.actor(), time, signer, body);
     byte[] canonical = CanonicalJson.canonicalize(env);
     if (canonical.length > RecordSchema.MAX_RECORD_BYTES) {
       throw new InvalidRecordException("", prefix + "record is too large (" + canonical.length
@@ -381,12 +390,12 @@ public final class LedgerWriter implements AutoCloseable {
     Hash leaf = MerkleTree.leafHash(canonical);
     String[] nv = RecordSchema.nameAndVersion(kind, body);
     byte[] nodes = NodeBlob.encode(scratch.append(leaf));
-    return new Built(seq, leaf, canonical, kind, nv[0], nv[1], d.actor(), time, recordSignerId,
+    return new Built(seq, leaf, canonical, kind, nv[0], nv[1], d.actor(), time, signer,
         nodes, edges, new byte[1][]);
   }
 
   private void signAll(List<Built> built) throws LedgerException {
-    if (recordSigner != null && !built.isEmpty()) {
+    if (recordSigner != null && built.stream().anyMatch(b -> b.signer != null)) {
       signing.forRange(built.size(), (from, to) -> signRange(built, from, to));
     }
   }
@@ -394,6 +403,9 @@ public final class LedgerWriter implements AutoCloseable {
   private void signRange(List<Built> built, int from, int to) throws LedgerException {
     for (int i = from; i < to; i++) {
       Built b = built.get(i);
+      if (b.signer == null) {
+        continue;
+      }
       b.sigOut[0] = recordSigner.sign(Envelope.recordSignatureMessage(origin, b.leaf));
     }
   }

@@ -35,7 +35,7 @@ public final class RecordSchema {
 
   enum Type {
     NAME, VERSION, STRING, TEXT, URI, DIGEST, COUNT, METRICS, STRING_LIST, JSON, REF, REF_LIST,
-    ENUM, TIMESTAMP
+    ENUM, TIMESTAMP, VERIFIER_KEY
   }
 
   /** How a reference field turns into a lineage edge. */
@@ -95,6 +95,9 @@ public final class RecordSchema {
         ref("replaces", Type.REF, false, Set.of("deployment"), EdgeDirection.FROM_REF),
         f("environment", Type.NAME, false), f("comment", Type.TEXT, false),
         f("properties", Type.JSON, false)));
+    KINDS.put("key", List.of(
+        e("action", Set.of("add", "revoke")), f("key", Type.VERIFIER_KEY, true),
+        f("comment", Type.TEXT, false)));
   }
 
   /** Fields with meaning in custom kinds; every other custom field is free-form JSON. */
@@ -240,6 +243,15 @@ public final class RecordSchema {
           throw new InvalidRecordException(path, "must be an RFC 3339 timestamp like 2026-11-29T06:28:54Z");
         }
       }
+      case VERIFIER_KEY -> {
+        String k = line(path, v, MAX_STRING);
+        try {
+          dev.lineageledger.core.VerifierKey.parse(k);
+        } catch (dev.lineageledger.core.FormatException ex) {
+          throw new InvalidRecordException(path, "must be a C2SP verifier key"
+              + " (name+keyid+base64key): " + ex.getMessage());
+        }
+      }
       case REF -> refs.add(refSlot(fd, path, -1, v));
       case REF_LIST -> {
         if (!v.isArray()) {
@@ -359,8 +371,22 @@ public final class RecordSchema {
       case "transform" -> new String[] {text(body, "name"), text(body, "runId")};
       case "deployment" -> new String[] {text(body, "target"), null};
       case "approval" -> new String[] {null, null};
+      case "key" -> new String[] {keyLabel(text(body, "key")), null};
       default -> new String[] {text(body, "name"), text(body, "version")};
     };
+  }
+
+  /** {@code name+keyid} of a verifier key string, the name key records are found by. */
+  private static String keyLabel(String vkey) {
+    if (vkey == null) {
+      return null;
+    }
+    try {
+      dev.lineageledger.core.VerifierKey k = dev.lineageledger.core.VerifierKey.parse(vkey);
+      return k.name() + "+" + k.keyId().hex();
+    } catch (dev.lineageledger.core.FormatException e) {
+      return null;
+    }
   }
 
   private static String text(JsonNode body, String f) {

@@ -1,0 +1,102 @@
+package dev.lineageledger.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A new signing key is introduced by a record signed with the old one; verification follows. */
+class KeyRotationTest {
+  @TempDir Path dir;
+
+  private static LedgerOptions with(Ed25519Signer k) {
+    return LedgerOptions.builder().checkpointSigner(k).durability(Durability.OS_BUFFERED)
+        .checkpointEveryRecords(0).checkpointIntervalMillis(0).build();
+  }
+
+  private static VerifyOptions trusting(VerifierKey... keys) {
+    return VerifyOptions.builder().trustedKeys(List.of(keys)).build();
+  }
+
+  @ParameterizedTest
+  @EnumSource(SigningMode.class)
+  void auditorsHoldingOnlyTheOldKeyFollowTheRotation(SigningMode mode) throws Exception {
+    Path f = dir.resolve("r.ledger");
+    Ed25519Signer oldKey = Ed25519Signer.generate(TestLedgers.ORIGIN);
+    Ed25519Signer newKey = Ed25519Signer.generate(TestLedgers.ORIGIN);
+    StoredCheckpoint beforeRotation;
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, mode, with(oldKey))) {
+      TestLedgers.pipeline(l, 1);
+      beforeRotation = l.checkpoint();
+      Receipt add = l.addKey("security@corp", newKey.verifierKey(), "yearly rotation");
+      assertThat(l.record(add.seq()).orElseThrow().signature()).isPresent();
+    }
+    try (Ledger l = Ledger.open(f, with(newKey))) {
+      l.revokeKey("security@corp", oldKey.verifierKey(), "retired");
+      TestLedgers.pipeline(l, 2);
+      l.checkpoint();
+      assertThat(l.verify(trusting(oldKey.verifierKey())).ok()).isTrue();
+      // Incremental from a pre-rotation checkpoint, also holding only the old key.
+      VerificationReport inc = l.verify(VerifyOptions.builder().trustedKeys(List.of(oldKey.verifierKey()))
+          .trustedCheckpoint(beforeRotation.noteText()).build());
+      assertThat(inc.ok()).isTrue();
+    }
+    // After the revocation, the old key can no longer sign.
+    try (Ledger l = Ledger.open(f, with(oldKey))) {
+      Receipt late = l.append(RecordDraft.builder(RecordKind.KEY, "attacker")
+          .put("action", "add").put("key", Ed25519Signer.generate("x.example/y").verifierKey().toString())
+          .build());
+      assertThatThrownBy(() -> l.verify(VerifyOptions.builder()
+          .trustedKeys(List.of(oldKey.verifierKey())).allowUncoveredTail(true).build()))
+          .isInstanceOfSatisfying(LedgerVerificationException.class, e -> {
+            VerificationFailure first = e.report().firstFailure().orElseThrow();
+            assertThat(first.seq()).isEqualTo(late.seq());
+            assertThat(first.reason()).isEqualTo("untrusted-signer");
+          });
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(SigningMode.class)
+  void aKeyRecordSignedByAnUntrustedKeyGrantsNothing(SigningMode mode) throws Exception {
+    Path f = dir.resolve("u.ledger");
+    Ed25519Signer owner = Ed25519Signer.generate(TestLedgers.ORIGIN);
+    Ed25519Signer attacker = Ed25519Signer.generate(TestLedgers.ORIGIN);
+    Ed25519Signer accomplice = Ed25519Signer.generate(TestLedgers.ORIGIN);
+    long forged;
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, mode, with(owner))) {
+      TestLedgers.pipeline(l, 1);
+      l.checkpoint();
+    }
+    try (Ledger l = Ledger.open(f, with(attacker))) {
+      forged = l.addKey("attacker", accomplice.verifierKey(), null).seq();
+    }
+    try (Ledger l = Ledger.open(f, with(accomplice))) {
+      TestLedgers.pipeline(l, 2);
+      l.checkpoint();
+      assertThatThrownBy(() -> l.verify(trusting(owner.verifierKey())))
+          .isInstanceOfSatisfying(LedgerVerificationException.class, e -> {
+            VerificationFailure first = e.report().firstFailure().orElseThrow();
+            assertThat(first.seq()).isEqualTo(forged);
+            assertThat(first.reason()).isEqualTo("untrusted-signer");
+            assertThat(e.report().failures()).anyMatch(x -> x.reason().equals("checkpoint-signature"));
+          });
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(SigningMode.class)
+  void keyRecordsNeedASigningKeyAndAValidVerifierKey(SigningMode mode) throws Exception {
+    Ed25519Signer k = Ed25519Signer.generate(TestLedgers.ORIGIN);
+    try (Ledger l = Ledger.create(dir.resolve("k.ledger"), TestLedgers.ORIGIN, mode, with(k))) {
+      assertThatThrownBy(() -> l.append(RecordDraft.builder(RecordKind.KEY, "a").put("action", "add")
+          .put("key", "not a key").build()))
+          .isInstanceOf(InvalidRecordException.class)
+          .hasMessageStartingWith("body.key: must be a C2SP verifier key");
+    }
+  }
+}
