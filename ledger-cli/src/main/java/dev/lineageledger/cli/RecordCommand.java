@@ -153,14 +153,10 @@ final class RecordCommand implements Callable<Integer> {
       return RecordDraft.of(kind, actor(), n);
     } catch (InvalidRecordException e) {
       if (line > 0) {
-        throw new InvalidRecordException(e.field(), "line " + line + ": " + bare(e), e);
+        throw new InvalidRecordException(e.field(), "line " + line + ": " + e.reason(), e);
       }
       throw e;
     }
-  }
-
-  private static String bare(InvalidRecordException e) {
-    return e.field().isEmpty() ? e.getMessage() : e.getMessage().substring(e.field().length() + 2);
   }
 
   private byte[] readAll(String src) throws IOException {
@@ -236,7 +232,7 @@ final class RecordCommand implements Callable<Integer> {
           printReceipt(out, l.append(batch.get(i)));
         } catch (InvalidRecordException bad) {
           out.flush();
-          throw new InvalidRecordException(bad.field(), "line " + lineNos.get(i) + ": " + bare(bad), bad);
+          throw new InvalidRecordException(bad.field(), "line " + lineNos.get(i) + ": " + bad.reason(), bad);
         }
       }
     }

@@ -47,6 +47,8 @@ final class Cli {
   Result runWithInput(byte[] stdin, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // Short-lived commands: start fast (C1 only, serial GC), as the tests run hundreds of them.
+    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
     cmd.add("-jar");
     cmd.add(jar());
     cmd.addAll(List.of(args));

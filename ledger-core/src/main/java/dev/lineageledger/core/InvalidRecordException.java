@@ -22,4 +22,10 @@ public class InvalidRecordException extends LedgerException {
   public String field() {
     return field;
   }
+
+  /** The message without the leading {@code "field: "}, to re-wrap it with more context. */
+  public String reason() {
+    String m = getMessage();
+    return field.isEmpty() ? m : m.substring(field.length() + 2);
+  }
 }

@@ -63,7 +63,7 @@ public final class RecordDraft {
       String f = names.next();
       if (!f.equals("kind") && !f.equals("actor") && !f.equals("body")) {
         throw new InvalidRecordException(
-            RecordKind.printable(f), "unknown top-level field (expected kind, actor, body)");
+            dev.lineageledger.core.internal.RecordSchema.printable(f), "unknown top-level field (expected kind, actor, body)");
       }
     }
     JsonNode kind = n.get("kind");

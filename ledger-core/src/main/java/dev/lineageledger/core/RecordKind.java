@@ -47,16 +47,9 @@ public final class RecordKind {
     throw new InvalidRecordException(
         "kind",
         "unknown kind '"
-            + printable(name)
+            + dev.lineageledger.core.internal.RecordSchema.printable(name)
             + "': use dataset, transform, model, approval, deployment, key, or a namespaced custom"
             + " kind like com.example/my-kind");
-  }
-
-  static String printable(String s) {
-    String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-    StringBuilder b = new StringBuilder(t.length());
-    t.codePoints().forEach(c -> b.append(Character.isISOControl(c) ? '?' : Character.toString(c)));
-    return b.toString();
   }
 
   public String name() {

@@ -117,7 +117,7 @@ public final class LedgerWriter implements AutoCloseable {
           slots.add(RecordSchema.validate(d.kind(), d.body()));
         } catch (InvalidRecordException e) {
           throw drafts.size() == 1 ? e : new InvalidRecordException(e.field(),
-              "record " + (i + 1) + " of " + drafts.size() + ": " + stripField(e), e);
+              "record " + (i + 1) + " of " + drafts.size() + ": " + e.reason(), e);
         }
       }
       enqueue(new Unit(List.copyOf(drafts), slots, false, f, null));
@@ -125,12 +125,6 @@ public final class LedgerWriter implements AutoCloseable {
       f.completeExceptionally(e);
     }
     return f;
-  }
-
-  /** The message without its leading "field: ", so that a prefix can go between them. */
-  private static String stripField(InvalidRecordException e) {
-    String m = e.getMessage();
-    return e.field().isEmpty() ? m : m.substring(e.field().length() + 2);
   }
 
   /** Signs a checkpoint of the current tree, after everything enqueued before it. */
@@ -359,7 +353,7 @@ public final class LedgerWriter implements AutoCloseable {
       try {
         t = resolver.resolve(slot.given(), slot.path());
       } catch (InvalidRecordException e) {
-        throw prefix.isEmpty() ? e : new InvalidRecordException(e.field(), prefix + stripField(e), e);
+        throw prefix.isEmpty() ? e : new InvalidRecordException(e.field(), prefix + e.reason(), e);
       }
       if (!slot.allowedKinds().isEmpty() && !slot.allowedKinds().contains(t.kind())) {
         throw new InvalidRecordException(slot.path(), prefix + "must reference a "

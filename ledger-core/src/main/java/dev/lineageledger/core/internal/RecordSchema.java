@@ -332,7 +332,8 @@ public final class RecordSchema {
     return String.join(", ", new java.util.TreeSet<>(s));
   }
 
-  static String printable(String s) {
+  /** At most 64 characters of {@code s}, control characters replaced: safe in one-line errors. */
+  public static String printable(String s) {
     String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
     StringBuilder b = new StringBuilder(t.length());
     t.codePoints().forEach(c -> b.append(Character.isISOControl(c) ? '?' : Character.toString(c)));
