@@ -11,6 +11,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "key", mixinStandardHelpOptions = true, description = "Key management.",
+    footer = {"", "Examples:", "  ledger key verifier --ledger fraud.ledger",
+        "  ledger key rotate --ledger fraud.ledger"},
     subcommands = {KeyCommand.Verifier.class, KeyCommand.Rotate.class})
 final class KeyCommand implements Runnable {
   @Spec CommandSpec spec;

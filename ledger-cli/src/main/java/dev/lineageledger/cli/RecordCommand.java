@@ -57,7 +57,8 @@ final class RecordCommand implements Callable<Integer> {
   boolean help;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "KIND",
-      description = "dataset, transform, model, approval, deployment, or a namespaced custom kind.")
+      description = "dataset, transform, model, approval, deployment, key, or a namespaced"
+          + " custom kind (com.example/my-kind).")
   String kind;
 
   @Option(names = "--actor", paramLabel = "ID",
