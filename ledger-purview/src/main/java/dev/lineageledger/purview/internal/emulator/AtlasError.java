@@ -29,8 +29,9 @@ final class AtlasError extends Exception {
         name + ": invalid supertypes - circular reference back to self " + superType);
   }
 
-  static AtlasError incompatibleSupertype(String name, String superType) {
-    return new AtlasError(400, "ATLAS-400-00-003", name + ": incompatible supertype " + superType);
+  /** Atlas words it the other way round: "SUPERTYPE: incompatible supertype TYPE". */
+  static AtlasError incompatibleSupertype(String type, String superType) {
+    return new AtlasError(400, "ATLAS-400-00-003", superType + ": incompatible supertype " + type);
   }
 
   static AtlasError cannotAddMandatory(String type, String attr) {
@@ -75,9 +76,10 @@ final class AtlasError extends Exception {
         + ": end type 1: " + end1 + ", end type 2: " + end2);
   }
 
+  /** What Atlas 2.4's type registry reports for an attribute a supertype already has. */
   static AtlasError attributeExistsInParent(String type, String attr, String parent) {
-    return new AtlasError(400, "ATLAS-400-00-09D", "Invalid attribute name: " + type + "." + attr
-        + ". Attribute already exists in parent type: " + parent);
+    return new AtlasError(400, "ATLAS-400-00-09E", "Invalid attribute name: " + type + "." + attr
+        + ". Attribute already exists in another parent type: " + parent);
   }
 
   static AtlasError instanceGuidNotFound(String guid) {

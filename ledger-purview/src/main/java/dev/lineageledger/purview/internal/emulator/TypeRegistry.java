@@ -269,15 +269,9 @@ final class TypeRegistry {
         throw AtlasError.circularReference(name, name);
       }
     }
-    Map<String, JsonNode> inherited = new LinkedHashMap<>();
     Map<String, String> declaredIn = new LinkedHashMap<>();
     for (JsonNode s : d.path("superTypes")) {
-      Map<String, JsonNode> sup = new LinkedHashMap<>();
-      collect(all, s.asText(), sup, new HashSet<>());
-      for (String a : sup.keySet()) {
-        inherited.put(a, sup.get(a));
-        declaredIn.putIfAbsent(a, s.asText());
-      }
+      declarers(all, s.asText(), declaredIn, new HashSet<>());
     }
     for (JsonNode a : d.path("attributeDefs")) {
       String an = Json.text(a, "name");
@@ -285,7 +279,7 @@ final class TypeRegistry {
       if (an == null || an.isEmpty() || at == null) {
         throw AtlasError.invalidTypeDefinition(name + ": attribute without name or typeName");
       }
-      if (inherited.containsKey(an)) {
+      if (declaredIn.containsKey(an)) {
         throw AtlasError.attributeExistsInParent(name, an, declaredIn.get(an));
       }
       checkAttributeType(all, at);
@@ -308,6 +302,21 @@ final class TypeRegistry {
               + " endDef typename " + name + " cannot be found");
         }
       }
+    }
+  }
+
+  /** Attribute name to the supertype that declares it. */
+  private static void declarers(Map<String, ObjectNode> all, String type, Map<String, String> out,
+      Set<String> seen) {
+    ObjectNode d = all.get(type);
+    if (d == null || !seen.add(type)) {
+      return;
+    }
+    for (JsonNode s : d.path("superTypes")) {
+      declarers(all, s.asText(), out, seen);
+    }
+    for (JsonNode a : d.path("attributeDefs")) {
+      out.putIfAbsent(a.path("name").asText(), type);
     }
   }
 
