@@ -228,8 +228,9 @@ final class EntityStore {
       }
       String at = d.getValue().path("typeName").asText();
       if (!validValue(at, v)) {
-        throw AtlasError.invalidInstanceParams(type + "." + name + "=" + v
-            + ": invalid value for type " + at);
+        // Atlas prints the value with Java's toString: text without quotes.
+        throw AtlasError.invalidInstanceParams(type + "." + name + "="
+            + (v.isTextual() ? v.textValue() : v.toString()) + ": invalid value for type " + at);
       }
       String target = entityTarget(at);
       if (target != null) {
