@@ -9,7 +9,6 @@ import dev.lineageledger.core.Ledger;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.atlas.exception.AtlasBaseException;
@@ -220,9 +219,7 @@ class AtlasRefereeTest {
   static void assertSubset(JsonNode ours, JsonNode theirs, String path) {
     if (ours.isObject()) {
       assertThat(theirs.isObject()).as(path).isTrue();
-      Iterator<Map.Entry<String, JsonNode>> it = ours.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> f = it.next();
+      for (Map.Entry<String, JsonNode> f : ours.properties()) {
         if (f.getValue().isNull() || PURVIEW_ONLY.contains(f.getKey()) && !path.contains("attributes")) {
           continue;
         }

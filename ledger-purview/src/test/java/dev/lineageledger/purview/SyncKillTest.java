@@ -64,7 +64,7 @@ class SyncKillTest {
         assertThat(r.cursorAfter()).isEqualTo(size);
         // The batch applied before the kill came again: its entities were already there.
         assertThat(r.entitiesUnchanged() + r.entitiesUpdated()).isGreaterThanOrEqualTo(1);
-        assertThat(appliedBeforeKill).isGreaterThan((int) 0);
+        assertThat(appliedBeforeKill).isPositive();
       }
       Set<String> keys = new HashSet<>();
       for (JsonNode e : purview.entities()) {
