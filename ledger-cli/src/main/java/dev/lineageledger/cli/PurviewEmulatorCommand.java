@@ -45,7 +45,7 @@ final class PurviewEmulatorCommand implements Callable<Integer> {
     String token = null;
     if (tokenFile != null) {
       try {
-        token = PurviewAuth.tokenFile(tokenFile).staticTokenValue();
+        token = PurviewAuth.tokenFile(tokenFile).revealStaticToken();
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }

@@ -65,8 +65,11 @@ public final class PurviewAuth {
     return t;
   }
 
-  /** The static token, or null when a credential is used. Internal use. */
-  public String staticTokenValue() {
+  /**
+   * The static token, or null when a credential is used: for the transport that puts it in the
+   * Authorization header. Never log or print it.
+   */
+  public String revealStaticToken() {
     return staticToken;
   }
 

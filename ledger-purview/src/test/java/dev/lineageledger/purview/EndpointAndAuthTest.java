@@ -34,7 +34,7 @@ class EndpointAndAuthTest {
     Path f = dir.resolve("token");
     Files.writeString(f, "  s3cr3t-token\n");
     PurviewAuth a = PurviewAuth.tokenFile(f);
-    assertThat(a.staticTokenValue()).isEqualTo("s3cr3t-token");
+    assertThat(a.revealStaticToken()).isEqualTo("s3cr3t-token");
     assertThat(a.toString()).doesNotContain("s3cr3t");
     assertThat(PurviewAuth.staticToken("abc").toString()).isEqualTo("static token");
     Files.writeString(f, "\n");

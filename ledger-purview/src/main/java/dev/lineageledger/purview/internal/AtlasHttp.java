@@ -85,7 +85,7 @@ public final class AtlasHttp {
   public AtlasHttp(PurviewSyncOptions o) throws PurviewException {
     this.endpoint = o.endpoint();
     PurviewAuth auth = o.auth();
-    if (auth.staticTokenValue() != null && !endpoint.isHttps() && !endpoint.isLoopbackHttp()) {
+    if (auth.revealStaticToken() != null && !endpoint.isHttps() && !endpoint.isLoopbackHttp()) {
       throw new PurviewException(PurviewException.Reason.CONFIG, "refusing to send a bearer"
           + " token over plain http to " + endpoint.baseUri().getHost()
           + " (use https, or http only on a loopback address)", null);
@@ -102,8 +102,8 @@ public final class AtlasHttp {
         .setBaseDelay(o.retryBaseDelay())
         .setMaxDelay(o.retryMaxDelay()))));
     policies.add(new AttemptCounter());
-    if (auth.staticTokenValue() != null) {
-      policies.add(new StaticTokenPolicy(auth.staticTokenValue()));
+    if (auth.revealStaticToken() != null) {
+      policies.add(new StaticTokenPolicy(auth.revealStaticToken()));
     } else {
       if (!endpoint.isHttps()) {
         throw new PurviewException(PurviewException.Reason.CONFIG, "Entra ID tokens are only sent"
@@ -251,15 +251,5 @@ public final class AtlasHttp {
     public String toString() {
       return "StaticTokenPolicy";
     }
-  }
-
-  /** For responses: the unchecked wrapper azure-core uses for I/O failures. */
-  static boolean isIo(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof IOException) {
-        return true;
-      }
-    }
-    return false;
   }
 }
