@@ -15,6 +15,13 @@ import dev.lineageledger.core.SigningMode;
 import dev.lineageledger.core.StoredCheckpoint;
 import dev.lineageledger.core.VerificationReport;
 import dev.lineageledger.core.VerifyOptions;
+import dev.lineageledger.purview.PurviewAuth;
+import dev.lineageledger.purview.PurviewClient;
+import dev.lineageledger.purview.PurviewEmulator;
+import dev.lineageledger.purview.PurviewSync;
+import dev.lineageledger.purview.PurviewSyncOptions;
+import dev.lineageledger.purview.SyncResult;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,6 +61,9 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
     t = Terminal.detect();
+    // The emulator and the Azure HTTP pipeline take a second to load: overlap it with the rest.
+    java.util.concurrent.CompletableFuture<Purview> purview =
+        java.util.concurrent.CompletableFuture.supplyAsync(DemoCommand::startPurview);
     clearPreviousDemo();
     String origin = ORIGIN_PREFIX + "fraud-detection";
     Ed25519Signer key = Ed25519Signer.generate(origin);
@@ -87,6 +97,8 @@ final class DemoCommand implements Callable<Integer> {
       out.println(t.bold("Lineage of the deployed model") + " (#" + deployed.seq()
           + " rolled production back to it):");
       out.print(LineageCommand.tree(g, t));
+      out.println();
+      purview(l, servingModel, purview.join());
     }
     out.println();
     out.println(t.bold("Next, try:"));
@@ -99,7 +111,87 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  ./ledger prove " + deployed.seq() + " --json --ledger " + p + " > proof.json");
     out.println("  ./ledger verify-proof proof.json --key \"$(./ledger key verifier --ledger " + p + ")\"");
     out.println("  ./ledger checkpoint --ledger " + p + " > demo.note   # keep it; later: ./ledger consistency demo.note --ledger " + p);
+    out.println("  ./ledger purview emulator &   # then: LEDGER_PURVIEW_TOKEN=dev ./ledger sync purview"
+        + " --endpoint http://127.0.0.1:8585/datamap/api --ledger " + p);
     return ExitCodes.OK;
+  }
+
+  /** An in-process emulator with a client for it. */
+  private record Purview(PurviewEmulator emulator, PurviewSyncOptions options, PurviewClient client) {}
+
+  private static Purview startPurview() {
+    try {
+      PurviewEmulator emulator = PurviewEmulator.start();
+      PurviewSyncOptions o = PurviewSyncOptions.builder(emulator.datamapEndpoint(),
+          PurviewAuth.staticToken(java.util.UUID.randomUUID().toString())).build();
+      return new Purview(emulator, o, new PurviewClient(o));
+    } catch (Exception e) {
+      throw new java.util.concurrent.CompletionException(e);
+    }
+  }
+
+  /** Syncs to the in-process Purview emulator and prints the lineage Purview gives back. */
+  private void purview(Ledger l, long servingModel, Purview p) throws Exception {
+    try (PurviewEmulator emulator = p.emulator()) {
+      SyncResult r = PurviewSync.sync(l, p.options());
+      out.println(t.bold("Purview") + ": synced to an in-process emulator (" + emulator.datamapEndpoint()
+          + "): " + r.records() + " records as " + r.entities() + " Atlas entities in " + r.batches()
+          + " bulk request" + (r.batches() == 1 ? "" : "s") + ", " + r.typesCreated() + " types created");
+      JsonNode model = p.client().entityOfRecord(l, servingModel).orElseThrow();
+      JsonNode lineage = p.client().lineage(model.get("guid").asText(), "INPUT", 10);
+      out.println(t.bold("Lineage read back from Purview") + " (" + lineage.get("relations").size()
+          + " relations upstream of the deployed model; each entity carries its ledger seq and hash):");
+      out.print(purviewTree(lineage, t));
+      JsonNode a = model.get("attributes");
+      out.println(t.dim("  " + a.get("qualifiedName").asText() + "  ledgerSeq " + a.get("ledgerSeq").asLong()
+          + "  recordHash " + a.get("recordHash").asText().substring(0, 23) + "…"
+          + (a.has("approvalDecision") ? "  " + a.get("approvalDecision").asText() + " by "
+              + a.get("approvedBy").asText() + " (#" + a.get("approvalSeq").asLong() + ")" : "")));
+    }
+  }
+
+  /** Purview's lineage answer as a tree, upstream from its base entity. */
+  static String purviewTree(JsonNode lineage, Terminal t) {
+    StringBuilder b = new StringBuilder();
+    String base = lineage.get("baseEntityGuid").asText();
+    b.append("  ").append(t.bold(purviewLabel(lineage, base, t))).append('\n');
+    purviewWalk(lineage, base, "  ", new java.util.HashSet<>(List.of(base)), b, t);
+    return b.toString();
+  }
+
+  private static void purviewWalk(JsonNode lineage, String guid, String prefix,
+      java.util.Set<String> seen, StringBuilder b, Terminal t) {
+    List<String> kids = new java.util.ArrayList<>();
+    for (JsonNode r : lineage.get("relations")) {
+      if (r.get("toEntityId").asText().equals(guid)) {
+        kids.add(r.get("fromEntityId").asText());
+      }
+    }
+    kids.sort(java.util.Comparator.comparing(k -> purviewLabel(lineage, k, Terminal.plain())));
+    for (int i = 0; i < kids.size(); i++) {
+      String k = kids.get(i);
+      boolean last = i == kids.size() - 1;
+      b.append(prefix).append(last ? "└── " : "├── ").append(purviewLabel(lineage, k, t));
+      if (!seen.add(k)) {
+        b.append(t.dim(" (see above)")).append('\n');
+        continue;
+      }
+      b.append('\n');
+      purviewWalk(lineage, k, prefix + (last ? "    " : "│   "), seen, b, t);
+    }
+  }
+
+  private static String purviewLabel(JsonNode lineage, String guid, Terminal t) {
+    JsonNode h = lineage.get("guidEntityMap").get(guid);
+    String type = h.get("typeName").asText().replace("lineage_ledger_", "").replace('_', ' ');
+    StringBuilder s = new StringBuilder(h.get("attributes").get("name").asText());
+    s.append(t.dim("  " + type));
+    List<String> cs = new java.util.ArrayList<>();
+    h.path("classificationNames").forEach(c -> cs.add(c.asText()));
+    if (!cs.isEmpty()) {
+      s.append("  ").append(t.red(String.join(", ", cs)));
+    }
+    return s.toString();
   }
 
   private void clearPreviousDemo() throws Exception {

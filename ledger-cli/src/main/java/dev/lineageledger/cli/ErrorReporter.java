@@ -5,6 +5,7 @@ import dev.lineageledger.core.InvalidRecordException;
 import dev.lineageledger.core.KeyException;
 import dev.lineageledger.core.LedgerStorageException;
 import dev.lineageledger.core.VerificationException;
+import dev.lineageledger.purview.PurviewException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -35,7 +36,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     } else if (e instanceof AccessDeniedException) {
       msg = "permission denied: " + msg;
     } else if (code == ExitCodes.IO && !(e instanceof LedgerStorageException) && !(e instanceof IOException)
-        && !(e instanceof dev.lineageledger.core.LedgerException)) {
+        && !(e instanceof dev.lineageledger.core.LedgerException) && !(e instanceof PurviewException)) {
       msg = "unexpected error: " + e + " (run with --verbose for details)";
     }
     err.println("ledger: " + Main.firstLine(msg));
@@ -57,6 +58,10 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         || e instanceof KeyException || e instanceof UsageException
         || e instanceof NoSuchFileException) {
       return ExitCodes.USAGE;
+    }
+    if (e instanceof PurviewException p) {
+      // Configuration is the user's to fix; everything else is the remote end or the network.
+      return p.reason() == PurviewException.Reason.CONFIG ? ExitCodes.USAGE : ExitCodes.IO;
     }
     if (e instanceof LedgerStorageException s) {
       return switch (s.reason()) {

@@ -18,6 +18,11 @@ final class Terminal {
     return new Terminal(tty && !dumb, tty && !dumb && !noColour);
   }
 
+  /** No colour: for text that is compared or measured, not shown. */
+  static Terminal plain() {
+    return new Terminal(false, false);
+  }
+
   boolean interactive() {
     return interactive;
   }

@@ -50,6 +50,8 @@ public final class Ledger implements AutoCloseable {
   private final Object readLock = new Object();
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
+  private final Object syncStateLock = new Object();
+  private Connection syncStateConn;
 
   private Ledger(Path path, LedgerOptions options, Connection readConn, Connection writeConn)
       throws LedgerException {
@@ -514,6 +516,85 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------- sync state
+
+  /**
+   * A value stored beside the chain, not inside it, under {@code name} (table {@code
+   * sync_state}): for example the cursor of a Purview sync. Not hashed, signed or verified.
+   */
+  public Optional<String> syncState(String name) throws LedgerException {
+    synchronized (readLock) {
+      try (PreparedStatement ps = readConn.prepareStatement(
+          "SELECT value FROM sync_state WHERE name = ?")) {
+        ps.setString(1, name);
+        try (ResultSet r = ps.executeQuery()) {
+          return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+        }
+      } catch (SQLException e) {
+        throw SqliteStore.describe(path, "cannot read", e);
+      }
+    }
+  }
+
+  /**
+   * Sets the sync-state value {@code name} to {@code value} if it currently is {@code expected}
+   * ({@code null}: absent), durably, in one transaction. Returns false, changing nothing, when
+   * another writer changed it first, so two syncs of one ledger cannot move a cursor backwards.
+   * Needs a writable ledger.
+   */
+  public boolean compareAndSetSyncState(String name, String expected, String value)
+      throws LedgerException {
+    if (writeConn == null) {
+      throw new LedgerException("the ledger is open read-only");
+    }
+    if (name == null || value == null) {
+      throw new IllegalArgumentException("sync state name and value are required");
+    }
+    synchronized (syncStateLock) {
+      try {
+        // Its own connection: the writer thread owns writeConn's transactions.
+        if (syncStateConn == null) {
+          syncStateConn = SqliteStore.connect(new SqliteStore.ConnectionSpec(path,
+              options.durability(), options.busyTimeoutMillis(), false), true, false);
+        }
+        Connection c = syncStateConn;
+        c.setAutoCommit(false);
+        try {
+          String current = null;
+          try (PreparedStatement ps = c.prepareStatement(
+              "SELECT value FROM sync_state WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet r = ps.executeQuery()) {
+              if (r.next()) {
+                current = r.getString(1);
+              }
+            }
+          }
+          if (!java.util.Objects.equals(current, expected)) {
+            c.rollback();
+            return false;
+          }
+          try (PreparedStatement ps = c.prepareStatement(
+              "INSERT INTO sync_state(name, value) VALUES (?, ?)"
+                  + " ON CONFLICT(name) DO UPDATE SET value = excluded.value")) {
+            ps.setString(1, name);
+            ps.setString(2, value);
+            ps.executeUpdate();
+          }
+          c.commit();
+          return true;
+        } catch (SQLException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      } catch (SQLException e) {
+        throw SqliteStore.describe(path, "cannot write sync state to", e);
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- verification
 
   /**
@@ -548,6 +629,10 @@ public final class Ledger implements AutoCloseable {
       writer.close();
     }
     closeQuietly(writeConn);
+    synchronized (syncStateLock) {
+      closeQuietly(syncStateConn);
+      syncStateConn = null;
+    }
     synchronized (readLock) {
       closeQuietly(readConn);
     }

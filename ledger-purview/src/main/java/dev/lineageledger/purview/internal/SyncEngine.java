@@ -1,0 +1,279 @@
+package dev.lineageledger.purview.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lineageledger.core.Ledger;
+import dev.lineageledger.core.LedgerException;
+import dev.lineageledger.core.LedgerRecord;
+import dev.lineageledger.purview.PlannedRequest;
+import dev.lineageledger.purview.PurviewException;
+import dev.lineageledger.purview.PurviewSyncOptions;
+import dev.lineageledger.purview.SyncResult;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One sync run: records after the cursor, mapped to entities, sent in dependency (sequence)
+ * order in bulk requests of whole records, the cursor advanced after each acknowledged request.
+ * A request Purview rejects is split in halves until the one record it cannot take is found;
+ * the records before it are acknowledged, so the cursor stops exactly at that record.
+ */
+public final class SyncEngine {
+  private static final String BULK = "/atlas/v2/entity/bulk";
+
+  private final Ledger ledger;
+  private final PurviewSyncOptions options;
+  private final AtlasHttp http;
+  private final Consumer<PlannedRequest> dryRun;
+  private final TypeBootstrap types;
+  private final Map<EntityMapper.EntityRef, String> knownGuids = new HashMap<>();
+  private final Set<String> plannedClassifications = new LinkedHashSet<>();
+  private final AtomicLong placeholders = new AtomicLong();
+  private final String cursorName;
+
+  private String cursorValue;
+  private long cursor;
+  private int batches;
+  private int created;
+  private int updated;
+  private int unchanged;
+
+  private SyncEngine(Ledger ledger, PurviewSyncOptions options, AtlasHttp http,
+      Consumer<PlannedRequest> dryRun) {
+    this.ledger = ledger;
+    this.options = options;
+    this.http = http;
+    this.dryRun = dryRun;
+    this.types = http == null ? null : new TypeBootstrap(http);
+    this.cursorName = cursorName(options.endpoint().baseUri().toString());
+  }
+
+  /** The sync_state name of the cursor for one Purview endpoint. */
+  public static String cursorName(String endpointBase) {
+    return "purview " + endpointBase;
+  }
+
+  /** The next record to push, from a stored cursor value ({@code {"next":N,...}}). */
+  public static long parseCursor(String value) throws LedgerException {
+    if (value == null) {
+      return 0;
+    }
+    try {
+      JsonNode n = Json.parse(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      JsonNode next = n == null ? null : n.get("next");
+      if (next == null || !next.canConvertToLong() || next.asLong() < 0) {
+        throw new LedgerException("sync cursor is malformed: " + value);
+      }
+      return next.asLong();
+    } catch (IOException e) {
+      throw new LedgerException("sync cursor is malformed: " + value, e);
+    }
+  }
+
+  public static SyncResult sync(Ledger ledger, PurviewSyncOptions o)
+      throws PurviewException, LedgerException {
+    return new SyncEngine(ledger, o, new AtlasHttp(o), null).run();
+  }
+
+  public static SyncResult dryRun(Ledger ledger, PurviewSyncOptions o, Consumer<PlannedRequest> out)
+      throws LedgerException {
+    try {
+      return new SyncEngine(ledger, o, null, out).run();
+    } catch (PurviewException e) {
+      throw new IllegalStateException("a dry run sends nothing, so cannot fail remotely", e);
+    }
+  }
+
+  private SyncResult run() throws PurviewException, LedgerException {
+    cursorValue = ledger.syncState(cursorName).orElse(null);
+    cursor = parseCursor(cursorValue);
+    long before = cursor;
+    long start = options.full() ? 0 : cursor;
+    if (types != null) {
+      types.ensureEntityTypes();
+    } else {
+      List<ObjectNode> defs = new ArrayList<>();
+      TypeModel.entityTypes().forEach(t -> defs.add(t.toJson()));
+      plan("POST", "/atlas/v2/types/typedefs", TypeModel.typesDef(defs, List.of()));
+    }
+    EntityMapper mapper = new EntityMapper(ledger.origin(), seq -> ledger.record(seq)
+        .orElseThrow(() -> new LedgerException("record " + seq + " is missing")));
+    List<EntityMapper.Mapped> pending = new ArrayList<>();
+    int[] pendingEntities = {0};
+    long[] records = {0};
+    PurviewException[] failure = {null};
+    try {
+      ledger.forEach(start, r -> {
+        EntityMapper.Mapped m = mapper.map(r);
+        int n = distinct(m);
+        if (!pending.isEmpty() && pendingEntities[0] + n > options.batchSize()) {
+          flushOrStop(pending, failure);
+          pending.clear();
+          pendingEntities[0] = 0;
+        }
+        pending.add(m);
+        pendingEntities[0] += n;
+        records[0]++;
+      });
+      if (!pending.isEmpty()) {
+        flushOrStop(pending, failure);
+      }
+    } catch (StopSync s) {
+      throw failure[0];
+    }
+    int requests = http == null ? 0 : http.calls();
+    int retries = http == null ? 0 : Math.max(0, http.attempts() - http.calls());
+    return new SyncResult(options.endpoint().toString(), before, dryRun != null ? before : cursor,
+        records[0], batches, requests, retries, created, updated, unchanged,
+        types == null ? 0 : types.created(), types == null ? 0 : types.updated());
+  }
+
+  private static int distinct(EntityMapper.Mapped m) {
+    return (int) m.upserts().stream().map(EntityMapper.EntityUpsert::ref).distinct().count();
+  }
+
+  /** Thrown through Ledger.forEach to stop it; the PurviewException travels beside it. */
+  private static final class StopSync extends LedgerException {
+    private static final long serialVersionUID = 1L;
+
+    StopSync() {
+      super("sync stopped");
+    }
+  }
+
+  private void flushOrStop(List<EntityMapper.Mapped> batch, PurviewException[] failure)
+      throws LedgerException {
+    try {
+      send(new ArrayList<>(batch));
+    } catch (PurviewException e) {
+      failure[0] = e;
+      throw new StopSync();
+    }
+  }
+
+  private void send(List<EntityMapper.Mapped> batch) throws PurviewException, LedgerException {
+    long last = batch.get(batch.size() - 1).seq();
+    BulkRequest req = BulkRequest.build(batch, knownGuids, placeholders);
+    if (req.entityCount() == 0) {
+      advance(last + 1);
+      return;
+    }
+    Map<String, String> query = new LinkedHashMap<>();
+    if (options.collection() != null) {
+      query.put("collectionId", options.collection());
+    }
+    if (http == null) {
+      Set<String> fresh = new LinkedHashSet<>(req.classificationTypes());
+      fresh.removeAll(plannedClassifications);
+      if (!fresh.isEmpty()) {
+        List<ObjectNode> defs = new ArrayList<>();
+        fresh.forEach(c -> defs.add(TypeModel.classificationDef(c, c)));
+        plan("POST", "/atlas/v2/types/typedefs", TypeModel.typesDef(List.of(), defs));
+        plannedClassifications.addAll(fresh);
+      }
+      plan("POST", BULK, req.json(), query);
+      batches++;
+      return;
+    }
+    types.ensureClassifications(req.classificationTypes());
+    AtlasHttp.Response r = http.send("POST", BULK, query, req.json());
+    if (r.ok()) {
+      acknowledge(req, r.body());
+      advance(last + 1);
+      return;
+    }
+    int s = r.status();
+    if (s == 408 || s == 429 || s >= 500) {
+      throw new PurviewException(PurviewException.Reason.UNAVAILABLE, "Purview kept failing"
+          + " records " + req.firstSeq() + ".." + last + " after " + (options.maxRetries() + 1)
+          + " attempts: " + r.describe() + "; cursor stays at " + cursor, s, r.errorCode(),
+          req.firstSeq(), null);
+    }
+    if (batch.size() > 1) {
+      // Find the one record Purview cannot take; send the ones before it.
+      for (List<EntityMapper.Mapped> half : BulkRequest.halves(batch)) {
+        send(half);
+      }
+      return;
+    }
+    LedgerRecord rec = batch.get(0).record();
+    throw new PurviewException(PurviewException.Reason.REJECTED, "Purview rejected record "
+        + rec.seq() + " (" + rec.label() + "): " + r.describe() + "; cursor stays at " + cursor
+        + " (records before it are in Purview)", s, r.errorCode(), rec.seq(), null);
+  }
+
+  private void acknowledge(BulkRequest req, JsonNode body) {
+    batches++;
+    int c = 0;
+    int u = 0;
+    if (body != null) {
+      JsonNode ga = body.get("guidAssignments");
+      if (ga != null) {
+        for (Map.Entry<String, JsonNode> e : ga.properties()) {
+          EntityMapper.EntityRef ref = req.placeholders().get(e.getKey());
+          if (ref != null && e.getValue().isTextual()) {
+            knownGuids.put(ref, e.getValue().textValue());
+          }
+        }
+      }
+      JsonNode mutated = body.get("mutatedEntities");
+      if (mutated != null) {
+        c = size(mutated.get("CREATE"));
+        u = size(mutated.get("UPDATE")) + size(mutated.get("PARTIAL_UPDATE"));
+      }
+    }
+    created += c;
+    updated += u;
+    unchanged += Math.max(0, req.entityCount() - c - u);
+  }
+
+  private static int size(JsonNode n) {
+    return n != null && n.isArray() ? n.size() : 0;
+  }
+
+  /** Moves the cursor forward (never back) with compare-and-set. */
+  private void advance(long next) throws PurviewException, LedgerException {
+    if (dryRun != null || next <= cursor) {
+      return;
+    }
+    ObjectNode v = Json.object();
+    v.put("next", next);
+    v.put("endpoint", options.endpoint().toString());
+    String value = Json.write(v);
+    if (!ledger.compareAndSetSyncState(cursorName, cursorValue, value)) {
+      throw new PurviewException(PurviewException.Reason.CURSOR_MOVED, "another sync to "
+          + options.endpoint() + " moved the cursor of " + ledger.path()
+          + " while this one ran; run the sync again", null);
+    }
+    cursorValue = value;
+    cursor = next;
+  }
+
+  private void plan(String method, String path, JsonNode body) {
+    plan(method, path, body, Map.of());
+  }
+
+  private void plan(String method, String path, JsonNode body, Map<String, String> query) {
+    String url = options.endpoint().baseUri() + path;
+    Map<String, String> q = new LinkedHashMap<>();
+    if (options.endpoint().apiVersion() != null) {
+      q.put("api-version", options.endpoint().apiVersion());
+    }
+    q.putAll(query);
+    StringBuilder b = new StringBuilder(url);
+    char sep = '?';
+    for (Map.Entry<String, String> e : q.entrySet()) {
+      b.append(sep).append(AtlasHttp.enc(e.getKey())).append('=').append(AtlasHttp.enc(e.getValue()));
+      sep = '&';
+    }
+    dryRun.accept(new PlannedRequest(method, b.toString(), body));
+  }
+}
