@@ -402,11 +402,7 @@ public final class CanonicalJson {
       if (c == '"' || c == '\\') {
         sb.append('\\').append(c);
       } else if (c < 0x20 || c == 0x7F || Character.isSurrogate(c) || c == 0x2028 || c == 0x2029) {
-        sb.append("\\u")
-            .append((char) HEX[c >> 12])
-            .append((char) HEX[(c >> 8) & 0xF])
-            .append((char) HEX[(c >> 4) & 0xF])
-            .append((char) HEX[c & 0xF]);
+        appendUnicodeEscape(sb, c);
       } else {
         sb.append(c);
       }
@@ -416,17 +412,36 @@ public final class CanonicalJson {
 
   /**
    * Jackson's message without its hints about enabling leniency features (which a ledger never
-   * does), on one line and bounded in length.
+   * does), on one line and bounded in length. Jackson quotes some input verbatim (a duplicate
+   * member name may hold a raw CR or LF), so control characters and Unicode line separators are
+   * escaped as {@code \\uXXXX} rather than cut at: the message stays one line whatever the input.
    */
   private static String shorten(String message) {
     String m = message == null ? "malformed JSON" : message;
-    for (String hint : new String[] {": enable `", " (not recognized as one since", "\n"}) {
+    for (String hint : new String[] {": enable `", " (not recognized as one since"}) {
       int cut = m.indexOf(hint);
       if (cut >= 0) {
         m = m.substring(0, cut);
       }
     }
-    return m.length() <= MAX_MESSAGE ? m : m.substring(0, MAX_MESSAGE) + "...";
+    StringBuilder sb = new StringBuilder(m.length());
+    for (int i = 0; i < m.length(); i++) {
+      char c = m.charAt(i);
+      if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+        appendUnicodeEscape(sb, c);
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.length() <= MAX_MESSAGE ? sb.toString() : sb.substring(0, MAX_MESSAGE) + "...";
+  }
+
+  private static void appendUnicodeEscape(StringBuilder sb, char c) {
+    sb.append("\\u")
+        .append((char) HEX[c >> 12])
+        .append((char) HEX[(c >> 8) & 0xF])
+        .append((char) HEX[(c >> 4) & 0xF])
+        .append((char) HEX[c & 0xF]);
   }
 
   private static String echo(String text) {

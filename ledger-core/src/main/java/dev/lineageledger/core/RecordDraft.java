@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lineageledger.core.internal.RecordSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Iterator;
@@ -37,6 +38,9 @@ public final class RecordDraft {
     }
     if (actor == null || actor.isBlank()) {
       throw new InvalidRecordException("actor", "is required");
+    }
+    if (RecordSchema.hasLoneSurrogate(actor)) {
+      throw new InvalidRecordException("actor", "is not valid Unicode (lone surrogate)");
     }
     if (body == null || !body.isObject()) {
       throw new InvalidRecordException("body", "must be a JSON object");

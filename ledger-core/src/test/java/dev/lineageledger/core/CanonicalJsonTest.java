@@ -333,6 +333,13 @@ class CanonicalJsonTest {
         invalid("duplicate key", "{\"a\":1,\"a\":2}", "a",
             "Duplicate field 'a' at line 1, column 11"),
         invalid("nested duplicate", "{\"x\":[{\"b\":1,\"b\":1}]}", "x[0].b", "Duplicate field 'b'"),
+        // Found by CanonicalJsonFuzzTest: Jackson quotes the duplicate name raw, CR and all.
+        invalid("duplicate name CR", "{\"\\r\":1,\"\\r\":2}", "[\"\\u000d\"]",
+            "Duplicate field '\\u000d' at line 1, column 13"),
+        invalid("duplicate name LF", "{\"a\\n\":1,\"a\\n\":2}", "[\"a\\u000a\"]",
+            "Duplicate field 'a\\u000a' at line 1, column 15"),
+        invalid("duplicate name U+2028", "{\"\\u2028\":1,\"\\u2028\":2}", "[\"\\u2028\"]",
+            "Duplicate field '\\u2028'"),
         invalid("trailing garbage", "{\"a\":1} x", "",
             "trailing content after the JSON value at line 1, column 9"),
         invalid("second value", "{} {}", "",
@@ -393,7 +400,8 @@ class CanonicalJsonTest {
 
     assertThat(e).as("exception for %s", name).isNotNull();
     assertThat(e.field()).isEqualTo(field);
-    assertThat(e.getMessage()).contains(message).doesNotContain("\n").hasSizeLessThan(260);
+    assertThat(e.getMessage()).contains(message).doesNotContain("\n", "\r", "\u2028")
+        .hasSizeLessThan(260);
     assertThat(CanonicalJson.isCanonical(input)).isFalse();
   }
 

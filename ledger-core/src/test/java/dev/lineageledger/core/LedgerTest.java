@@ -113,6 +113,55 @@ class LedgerTest {
     }
   }
 
+  /**
+   * A body built in code can hold values that JSON text cannot: NaN, infinities, lone
+   * surrogates, integers no double represents, non-JSON nodes. They used to pass validation and
+   * fail in the writer as a LedgerStorageException (CLI exit 3, "I/O error"), or for custom kinds
+   * escape appendAsync as an IllegalArgumentException. They are invalid records, with a path.
+   */
+  @Test
+  void valuesWithoutCanonicalFormAreInvalidRecordsNamingTheField() throws Exception {
+    try (Ledger l = t.create(dir.resolve("a.ledger"), SigningMode.CHECKPOINT_ONLY)) {
+      RecordDraft nanMetric = model().put("metrics", java.util.Map.of("auc", Double.NaN)).build();
+      assertThatThrownBy(() -> l.append(nanMetric))
+          .isInstanceOf(InvalidRecordException.class)
+          .hasMessage("body.metrics.auc: NaN is not a JSON number"
+              + " (RFC 8785 §3.2.2.3: NaN and Infinity are invalid)");
+      RecordDraft loneSurrogate = model().put("description", "broken \ud800 text").build();
+      assertThatThrownBy(() -> l.append(loneSurrogate))
+          .isInstanceOf(InvalidRecordException.class)
+          .hasMessage("body.description: is not valid Unicode (lone surrogate)");
+      RecordDraft customInfinity = RecordDraft.builder(RecordKind.of("com.acme/x"), "a")
+          .put("extra", List.of(1, Double.POSITIVE_INFINITY)).build();
+      CompletableFuture<Receipt> f = l.appendAsync(customInfinity);
+      assertThat(f).failsWithin(java.time.Duration.ofSeconds(10))
+          .withThrowableThat().havingCause().isInstanceOf(InvalidRecordException.class)
+          .withMessage("body.extra[1]: Infinity is not a JSON number"
+              + " (RFC 8785 §3.2.2.3: NaN and Infinity are invalid)");
+      RecordDraft bigInteger = RecordDraft.builder(RecordKind.of("com.acme/x"), "a")
+          .put("n", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+              .numberNode(new java.math.BigInteger("9007199254740993"))).build();
+      assertThatThrownBy(() -> l.append(bigInteger))
+          .isInstanceOf(InvalidRecordException.class)
+          .hasMessageStartingWith("body.n: integer '9007199254740993' exceeds 2^53");
+      RecordDraft binary = RecordDraft.builder(RecordKind.of("com.acme/x"), "a")
+          .put("b", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+              .binaryNode(new byte[] {1})).build();
+      assertThatThrownBy(() -> l.append(binary))
+          .isInstanceOf(InvalidRecordException.class)
+          .hasMessage("body.b: is not a JSON value (BINARY)");
+      assertThatThrownBy(() -> RecordDraft.builder(RecordKind.DATASET, "\udc00").build())
+          .isInstanceOf(InvalidRecordException.class)
+          .hasMessage("actor: is not valid Unicode (lone surrogate)");
+      assertThat(l.size()).isZero();
+    }
+  }
+
+  private static RecordDraft.Builder model() {
+    return RecordDraft.builder(RecordKind.MODEL, "a").put("name", "m").put("version", "1")
+        .put("digest", TestLedgers.digest(1)).put("framework", "f");
+  }
+
   @Test
   void appendAllIsAllOrNothingAndMayReferenceItsOwnRecords() throws Exception {
     try (Ledger l = t.create(dir.resolve("a.ledger"), SigningMode.PER_RECORD)) {

@@ -132,6 +132,8 @@ public final class RecordSchema {
   /** Validates {@code body} for {@code kind}; returns the references it contains, in order. */
   public static List<RefSlot> validate(RecordKind kind, ObjectNode body)
       throws InvalidRecordException {
+    // The body sits at depth 2 of the envelope that CanonicalJson serialises.
+    checkRepresentable("body", body, 2);
     List<RefSlot> refs = new ArrayList<>();
     List<Field> fields = KINDS.get(kind.name());
     if (fields != null) {
@@ -170,6 +172,70 @@ public final class RecordSchema {
       }
     }
     return refs;
+  }
+
+  /**
+   * Every value must have an RFC 8785 form, or the record cannot be hashed. JSON text parsed by
+   * {@link CanonicalJson#parse} always has one, but a body built in code ({@code
+   * RecordDraft.builder}, {@code RecordDraft.of}) can hold NaN, an infinity, an integer that no
+   * double represents, a lone surrogate or a non-JSON node; those are invalid records, rejected
+   * here with their path rather than failing later as a storage error.
+   */
+  private static void checkRepresentable(String path, JsonNode v, int depth)
+      throws InvalidRecordException {
+    switch (v.getNodeType()) {
+      case OBJECT -> {
+        tooDeep(path, depth);
+        for (Map.Entry<String, JsonNode> m : v.properties()) {
+          String p = path + "." + printable(m.getKey());
+          if (hasLoneSurrogate(m.getKey())) {
+            throw new InvalidRecordException(p, "member name is not valid Unicode (lone surrogate)");
+          }
+          checkRepresentable(p, m.getValue(), depth + 1);
+        }
+      }
+      case ARRAY -> {
+        tooDeep(path, depth);
+        for (int i = 0; i < v.size(); i++) {
+          checkRepresentable(path + "[" + i + "]", v.get(i), depth + 1);
+        }
+      }
+      case STRING -> {
+        if (hasLoneSurrogate(v.textValue())) {
+          throw new InvalidRecordException(path, "is not valid Unicode (lone surrogate)");
+        }
+      }
+      case NUMBER -> {
+        try {
+          CanonicalJson.canonicalize(v);
+        } catch (IllegalArgumentException e) {
+          throw new InvalidRecordException(path, e.getMessage(), e);
+        }
+      }
+      case BOOLEAN, NULL -> { }
+      default -> throw new InvalidRecordException(path, "is not a JSON value (" + v.getNodeType() + ")");
+    }
+  }
+
+  private static void tooDeep(String path, int depth) throws InvalidRecordException {
+    if (depth > CanonicalJson.MAX_DEPTH) {
+      throw new InvalidRecordException(path,
+          "is nested deeper than " + CanonicalJson.MAX_DEPTH + " levels (record included)");
+    }
+  }
+
+  /** True if {@code s} has a surrogate that is not half of a pair, so has no UTF-8 encoding. */
+  public static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void check(Field fd, JsonNode v, List<RefSlot> refs)
