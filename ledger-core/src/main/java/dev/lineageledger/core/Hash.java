@@ -54,7 +54,12 @@ public final class Hash {
     if (b.length != SIZE) {
       throw new FormatException("hash must decode to " + SIZE + " bytes, got " + b.length);
     }
-    return new Hash(b);
+    Hash h = new Hash(b);
+    if (!h.base64().equals(b64)) {
+      // One encoding per value, as in signed notes: no missing padding or stray bits.
+      throw new FormatException("hash is not in canonical padded base64");
+    }
+    return h;
   }
 
   /** A fresh copy of the 32 bytes. */
