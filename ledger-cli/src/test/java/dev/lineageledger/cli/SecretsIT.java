@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Key material and passphrases never appear in any output: every command of a session with
+ * Key material, passphrases and Azure bearer tokens never appear in any output: every command of a session with
  * secrets is run (including failures and --verbose), all stdout and stderr is collected and
  * searched for the secrets in every encoding we can think of.
  */
@@ -44,12 +44,28 @@ class SecretsIT {
     all.add(cli.run("record", "--json", "d.json", "--ledger", "plain.ledger", "--key-file", "truncated.key", "--verbose"));
     all.add(cli.run("export", "--ledger", "enc.ledger"));
     all.add(cli.run("demo", "--ledger", "demo.ledger"));
+    // Purview: a bearer token in a file, a sync that works, one refused (wrong token), a dry run.
+    String token = "eyJ0eXAiOiJKV1Qi." + System.nanoTime() + ".secret-bearer-token";
+    Files.writeString(dir.resolve("token"), token + "\n");
+    Files.writeString(dir.resolve("wrong-token"), token + "-wrong\n");
+    try (dev.lineageledger.purview.PurviewEmulator purview =
+        dev.lineageledger.purview.PurviewEmulator.builder().token(token).start()) {
+      String endpoint = purview.datamapEndpoint().toString();
+      all.add(cli.run("sync", "purview", "--endpoint", endpoint, "--token-file", "token",
+          "--ledger", "demo.ledger", "--verbose", "--json"));
+      all.add(cli.run("sync", "purview", "--endpoint", endpoint, "--token-file", "wrong-token",
+          "--ledger", "plain.ledger", "--verbose", "--max-retries", "0"));
+      all.add(cli.run("sync", "purview", "--endpoint", endpoint, "--token-file", "token",
+          "--ledger", "plain.ledger", "--dry-run", "--verbose"));
+    }
+    assertThat(all.get(all.size() - 3).code()).as(all.get(all.size() - 3).toString()).isZero();
+    assertThat(all.get(all.size() - 2).code()).isEqualTo(3);
 
     assertThat(all.get(1).code()).isZero();
     assertThat(all.get(4).code()).isEqualTo(2); // wrong passphrase is reported...
     String output = all.stream().map(r -> r.out() + r.err()).reduce("", String::concat);
 
-    List<String> secrets = new ArrayList<>(List.of(passphrase));
+    List<String> secrets = new ArrayList<>(List.of(passphrase, token));
     for (String key : List.of("plain.ledger.key", "demo.ledger.key")) {
       String pem = Files.readString(dir.resolve(key));
       String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
