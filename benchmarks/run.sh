@@ -45,23 +45,47 @@ case "$mode" in
     rm -rf "$here/results"
     mkdir -p "$here/results"
     json="$here/results/full.json"
-    jmh_args=("${common[@]}" -rff "$json" "$@")
+    jmh_args=("${common[@]}" "$@")
     ;;
   quick)
     json="$here/target/results-quick.json"
     # One short iteration each, no warmup; the proof ledger at 100k instead of 1M records.
-    jmh_args=("${common[@]}" -rff "$json" -f 1 -wi 0 -i 1 -r 1s -p treeSize=1000,100000 "$@")
+    jmh_args=("${common[@]}" -f 1 -wi 0 -i 1 -r 1s -p treeSize=1000,100000 "$@")
     ;;
   rerun)
     json="$here/target/results-rerun-$(date -u +%Y%m%dT%H%M%SZ).json"
-    jmh_args=("${common[@]}" -rff "$json" "$rerun" "$@")
+    jmh_args=("${common[@]}" "$@")
     ;;
 esac
 
+# Each figure runs right beside its ceiling, so both legs of a ratio see the same load; the load
+# average at the start and end of each group goes into the report.
+groups=(
+  "CeilingEd25519.sign|AppendPerRecordSigned"
+  "CeilingSqlite.batchedInsert|AppendBatches"
+  "CeilingSqlite.oneRowPerTransaction|AppendDurable"
+  "CeilingEd25519.verify|CeilingSha256|VerifyLedger"
+  "Proofs"
+  "LineageClosure"
+  "CheckpointLatency"
+)
+[ "$mode" = rerun ] && groups=("$rerun")
+grouplog="$here/target/groups-$mode.txt"
+: >"$grouplog"
 start=$(date +%s)
 started_at="$(date -u '+%Y-%m-%d %H:%M UTC')"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-java -jar "$jar" "${jmh_args[@]}"
+parts=""
+i=0
+for g in "${groups[@]}"; do
+  i=$((i + 1))
+  part="${json%.json}-$i.json"
+  l0="$(cut -d' ' -f1 /proc/loadavg)"
+  t0=$(date +%s)
+  java -jar "$jar" "${jmh_args[@]}" -rff "$part" "$g"
+  echo "'$g': $(( $(date +%s) - t0 )) s, 1-min load average $l0 at its start, $(cut -d' ' -f1 /proc/loadavg) at its end" >>"$grouplog"
+  parts="${parts:+$parts,}$part"
+done
 elapsed=$(( $(date +%s) - start ))
 kill "$sampler" 2>/dev/null || true
 sampler=""
@@ -75,27 +99,28 @@ machine="$here/target/machine-$mode.txt"
   echo "Libraries: sqlite-jdbc $(sed -n 's:.*<sqlite-jdbc.version>\(.*\)</sqlite-jdbc.version>.*:\1:p' pom.xml), BouncyCastle $(sed -n 's:.*<bouncycastle.version>\(.*\)</bouncycastle.version>.*:\1:p' pom.xml) (low-level Ed25519), Jackson $(sed -n 's:.*<jackson.version>\(.*\)</jackson.version>.*:\1:p' pom.xml)."
   echo "Sizes: $(java -cp "$jar" dev.lineageledger.benchmarks.SizeCheck | tr '\n' ' ')(the ceilings use exactly these)."
   echo "Noise: the machine is shared (other engineers build on its 2 cores). Load average before the run: $load_before; sampled every 5 s during it: $(sort -n "$loadlog" | awk '{a[NR]=$1; s+=$1} END {if (NR) printf "min %.2f, median %.2f, mean %.2f, max %.2f over %d samples", a[1], a[int((NR+1)/2)], s/NR, a[NR], NR}')."
+  echo "Load per group (figure and ceiling run back to back): $(paste -sd';' "$grouplog" | sed 's/;/; /g')."
 } >"$machine"
 
 case "$mode" in
   full)
-    files="$json"
+    files="$parts"
     out="$here/RESULTS.md"
     cmd="benchmarks/run.sh${*:+ $*}"
     ;;
   quick)
-    files="$json"
+    files="$parts"
     out="$here/target/RESULTS-quick.md"
     cmd="benchmarks/run.sh --quick${*:+ $*}"
     ;;
   rerun)
-    cp "$json" "$here/results/rerun-$(basename "$json" .json | sed 's/^results-rerun-//').json"
-    files="$here/results/full.json"
+    cp "${json%.json}-1.json" "$here/results/rerun-$(basename "$json" .json | sed 's/^results-rerun-//').json"
+    files="$(ls -v "$here"/results/full-*.json | paste -sd,)"
     for f in "$here"/results/rerun-*.json; do files="$files,$f"; done
     out="$here/RESULTS.md"
     cmd="benchmarks/run.sh, then benchmarks/run.sh --rerun for the results marked rerun"
     # The settings and machine lines describe the full run; append the rerun's noise line.
-    echo "Rerun ($started_at, '$rerun'): $(tail -1 "$machine" | sed 's/^Noise: //')" \
+    echo "Rerun ($started_at, '$rerun'): $(grep '^Noise: ' "$machine" | sed 's/^Noise: //')" \
       >>"$here/results/machine.txt"
     machine="$here/results/machine.txt"
     ;;

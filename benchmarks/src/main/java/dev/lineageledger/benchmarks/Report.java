@@ -68,15 +68,16 @@ public final class Report {
           "usage: Report RESULTS.json[,RERUN.json...] MACHINE.txt ANALYSIS.md OUT.md MODE COMMAND");
       System.exit(2);
     }
-    // Later files (reruns of disturbed figures) replace earlier results of the same benchmark
-    // and parameters.
+    // Files named rerun-* (reruns of disturbed figures) replace earlier results of the same
+    // benchmark and parameters.
     Map<String, Result> byKey = new LinkedHashMap<>();
     JsonNode root = null;
     for (String file : args[0].split(",")) {
       JsonNode doc = new ObjectMapper().readTree(Files.readAllBytes(Paths.get(file)));
+      boolean rerun = Paths.get(file).getFileName().toString().startsWith("rerun-");
       for (JsonNode b : doc) {
         Result r = parse(b);
-        if (root != null) {
+        if (rerun) {
           r = new Result(r.name, r.params, r.mode, r.threads, r.score, r.error, r.unit,
               r.samples, true);
         }
