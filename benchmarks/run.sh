@@ -93,7 +93,7 @@ sampler=""
 machine="$here/target/machine-$mode.txt"
 [ "$mode" = full ] && machine="$here/results/machine.txt"
 {
-  echo "Run: $started_at, $((elapsed / 60)) min $((elapsed % 60)) s of JMH; source: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$( [ -n "$(git status --porcelain 2>/dev/null)" ] && echo ' (with uncommitted changes)')."
+  echo "Run: $started_at, $((elapsed / 60)) min $((elapsed % 60)) s of JMH; source: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . ':!benchmarks/RESULTS.md' ':!benchmarks/results' ':!benchmarks/ANALYSIS.md' 2>/dev/null || echo ' (with uncommitted changes)')."
   echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores available to the JVM; $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) memory."
   echo "OS: $(uname -sr); data on $(df -T "$here/target" | awk 'NR==2 {print $2}') ($(df -h "$here/target" | awk 'NR==2 {print $1}'))."
   echo "Libraries: sqlite-jdbc $(sed -n 's:.*<sqlite-jdbc.version>\(.*\)</sqlite-jdbc.version>.*:\1:p' pom.xml), BouncyCastle $(sed -n 's:.*<bouncycastle.version>\(.*\)</bouncycastle.version>.*:\1:p' pom.xml) (low-level Ed25519), Jackson $(sed -n 's:.*<jackson.version>\(.*\)</jackson.version>.*:\1:p' pom.xml)."
