@@ -120,7 +120,7 @@ case "$mode" in
     out="$here/RESULTS.md"
     cmd="benchmarks/run.sh, then benchmarks/run.sh --rerun for the results marked rerun"
     # The settings and machine lines describe the full run; append the rerun's noise line.
-    echo "Rerun ($started_at, '$rerun'): $(grep '^Noise: ' "$machine" | sed 's/^Noise: //')" \
+    echo "Rerun ($started_at, source $(git rev-parse --short HEAD), '$rerun'): $(grep '^Noise: ' "$machine" | sed 's/^Noise: //')" \
       >>"$here/results/machine.txt"
     machine="$here/results/machine.txt"
     ;;
