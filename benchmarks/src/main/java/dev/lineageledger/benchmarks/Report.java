@@ -203,8 +203,9 @@ public final class Report {
         ratio = fix(q) + " ± " + fix(e);
         met = Double.isNaN(r.target) ? "—" : q >= r.target ? "**yes**" : "**no**";
       }
-      line("| " + r.figure + " | " + r.what + " | " + (s == null ? "not run" : s.withError())
-          + " | " + r.ceilingWhat + " | " + (c == null ? "not run" : c.withError()) + " | "
+      line("| " + r.figure + " | " + r.what + " | " + (s == null ? "not run" : s.withError()
+          + (s.rerun ? " *rerun*" : "")) + " | " + r.ceilingWhat + " | "
+          + (c == null ? "not run" : c.withError() + (c.rerun ? " *rerun*" : "")) + " | "
           + ratio + " | " + r.targetText + " | " + met + " |");
     }
     line("");
@@ -344,8 +345,9 @@ public final class Report {
   private void everything() {
     line("## Every result of this run");
     line("");
-    line("Results marked *rerun* come from a rerun of that benchmark alone (`run.sh --rerun`),"
-        + " which replaced a result disturbed by other load on the machine.");
+    line("Results marked *rerun* come from a rerun of those benchmarks alone (`run.sh --rerun`),"
+        + " to replace results disturbed by other load or to measure a fix; the machine notes"
+        + " name the commit each run measured.");
     line("");
     line("| benchmark | parameters | mode | threads | score ± error | unit | samples |");
     line("|---|---|---|---:|---:|---|---:|");
