@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the JMH suite and runs it, then writes the report.
 #
-#   benchmarks/run.sh                 full run (about 15-20 minutes): writes benchmarks/RESULTS.md,
+#   benchmarks/run.sh                 full run (about 12-15 minutes): writes benchmarks/RESULTS.md,
 #                                     and JMH's JSON and the machine notes to benchmarks/results/
 #   benchmarks/run.sh --quick         every benchmark once, briefly (under ~3 minutes), a smoke
 #                                     check: writes benchmarks/target/RESULTS-quick.md only
