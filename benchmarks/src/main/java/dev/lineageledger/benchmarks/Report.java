@@ -1,0 +1,388 @@
+package dev.lineageledger.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns JMH's JSON result file into benchmarks/RESULTS.md: each issue figure beside the raw
+ * ceiling measured in the same run, the ratio and its target; then the settings, the machine,
+ * the hand-written analysis, and every raw result.
+ *
+ * <p>Usage: {@code Report RESULTS.json[,RERUN.json...] MACHINE.txt ANALYSIS.md OUT.md MODE
+ * COMMAND}. A figure
+ * whose benchmark is missing from the results (a filtered run) is listed as "not run".
+ */
+public final class Report {
+  private static final String PKG = "dev.lineageledger.benchmarks.";
+
+  /** One measured result. */
+  private record Result(String name, Map<String, String> params, String mode, int threads,
+      double score, double error, String unit, int samples, boolean rerun) {
+    boolean matches(String n, Map<String, String> p) {
+      if (!name.equals(n)) {
+        return false;
+      }
+      for (Map.Entry<String, String> e : p.entrySet()) {
+        if (!e.getValue().equals(params.get(e.getKey()))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Half-width of the 99.9% interval; NaN (one sample) prints as "±?". */
+    String withError() {
+      return num(score) + (Double.isNaN(error) ? " ± ?" : " ± " + num(error));
+    }
+
+    double relError() {
+      return Double.isNaN(error) ? 0 : error / score;
+    }
+  }
+
+  /** A throughput figure compared with a ceiling; target NaN means "reported, no target". */
+  private record Ratio(String figure, String what, String bench, Map<String, String> params,
+      String ceilingWhat, String ceilingBench, Map<String, String> ceilingParams, double target,
+      String targetText) {}
+
+  private final List<Result> results;
+  private final StringBuilder out = new StringBuilder();
+
+  private Report(List<Result> results) {
+    this.results = results;
+  }
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 6) {
+      System.err.println(
+          "usage: Report RESULTS.json[,RERUN.json...] MACHINE.txt ANALYSIS.md OUT.md MODE COMMAND");
+      System.exit(2);
+    }
+    // Files named rerun-* (reruns of disturbed figures) replace earlier results of the same
+    // benchmark and parameters.
+    Map<String, Result> byKey = new LinkedHashMap<>();
+    JsonNode root = null;
+    for (String file : args[0].split(",")) {
+      JsonNode doc = new ObjectMapper().readTree(Files.readAllBytes(Paths.get(file)));
+      boolean rerun = Paths.get(file).getFileName().toString().startsWith("rerun-");
+      for (JsonNode b : doc) {
+        Result r = parse(b);
+        if (rerun) {
+          r = new Result(r.name, r.params, r.mode, r.threads, r.score, r.error, r.unit,
+              r.samples, true);
+        }
+        byKey.put(r.name + r.params, r);
+      }
+      root = root == null ? doc : root;
+    }
+    List<Result> results = new ArrayList<>(byKey.values());
+    Report r = new Report(results);
+    r.write(root, Files.readString(Paths.get(args[1])), Paths.get(args[2]), args[4], args[5]);
+    Files.writeString(Paths.get(args[3]), r.out.toString(), StandardCharsets.UTF_8);
+  }
+
+  private static Result parse(JsonNode b) {
+    Map<String, String> params = new LinkedHashMap<>();
+    JsonNode p = b.get("params");
+    if (p != null) {
+      for (Map.Entry<String, JsonNode> e : p.properties()) {
+        params.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    JsonNode m = b.get("primaryMetric");
+    double err = m.get("scoreError").isNumber() ? m.get("scoreError").asDouble() : Double.NaN;
+    int samples = 0;
+    for (JsonNode fork : m.get("rawData")) {
+      samples += fork.size();
+    }
+    return new Result(b.get("benchmark").asText().replace(PKG, ""), params,
+        b.get("mode").asText(), b.get("threads").asInt(), m.get("score").asDouble(), err,
+        m.get("scoreUnit").asText(), samples, false);
+  }
+
+  private Result find(String name, Map<String, String> params) {
+    for (Result r : results) {
+      if (r.matches(name, params)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private void line(String s) {
+    out.append(s).append('\n');
+  }
+
+  private void write(JsonNode root, String machine, Path analysis, String mode, String command)
+      throws IOException {
+    line("# Lineage Ledger benchmarks: results");
+    line("");
+    if (!mode.equals("full")) {
+      line("> **" + mode + " run: a smoke check, not a measurement.** One short iteration per"
+          + " benchmark, no warmup; the numbers below only show that everything runs.");
+      line("");
+    }
+    line("Generated by `benchmarks/run.sh` from JMH's JSON output (`" + command + "`)."
+        + " Every ledger figure is set beside the raw ceiling that bounds it, measured in the"
+        + " same run on the same machine, and the target of issue #5 is stated as a ratio to"
+        + " that ceiling. Errors are JMH's 99.9% confidence half-widths; a ratio's error"
+        + " combines both relative errors.");
+    line("");
+    ratios();
+    proofs();
+    lineage();
+    latency();
+    settings(root, machine);
+    if (Files.exists(analysis)) {
+      line(Files.readString(analysis).strip());
+      line("");
+    }
+    everything();
+  }
+
+  private static Map<String, String> p(String... kv) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  private void ratios() {
+    List<Ratio> rows = List.of(
+        new Ratio("1", "append, per-record signatures, signing on 1 thread",
+            "AppendPerRecordSigned.append", p("signingThreads", "1"),
+            "Ed25519 sign, 1 thread", "CeilingEd25519.sign1Thread", p(), Double.NaN,
+            "— (target is for all cores)"),
+        new Ratio("1", "append, per-record signatures, signing on all cores",
+            "AppendPerRecordSigned.append", p("signingThreads", "all"),
+            "Ed25519 sign, all cores", "CeilingEd25519.signAllCores", p(), 0.85, "≥ 0.85"),
+        new Ratio("2", "append, checkpoint-only, " + AppendBatches.CALLERS + " callers × "
+            + AppendBatches.BATCH + "-record batches, FSYNC", "AppendBatches.appendAll",
+            p("durability", "FSYNC"), "SQLite batched insert (1024/txn), FSYNC",
+            "CeilingSqlite.batchedInsert", p("durability", "FSYNC"), 0.8, "≥ 0.8"),
+        new Ratio("2", "append, checkpoint-only, " + AppendBatches.CALLERS + " callers × "
+            + AppendBatches.BATCH + "-record batches, OS_BUFFERED", "AppendBatches.appendAll",
+            p("durability", "OS_BUFFERED"), "SQLite batched insert (1024/txn), OS_BUFFERED",
+            "CeilingSqlite.batchedInsert", p("durability", "OS_BUFFERED"), 0.8, "≥ 0.8"),
+        new Ratio("3", "durable append, FSYNC, " + AppendDurable.CALLERS
+            + " callers each awaiting its receipt", "AppendDurable.append", p(),
+            "SQLite one row per fsync'd transaction", "CeilingSqlite.oneRowPerTransaction",
+            p("durability", "FSYNC"), 10, "≥ 10"),
+        new Ratio("4", "full verification, checkpoint-only ledger (" + VerifyLedger.RECORDS
+            + " records)", "VerifyLedger.checkpointOnly", p(),
+            "read records in order + SHA-256 (same file)", "VerifyLedger.readAndSha256", p(),
+            0.7, "≥ 0.7"),
+        new Ratio("4", "full verification, per-record-signed ledger (" + VerifyLedger.RECORDS
+            + " records)", "VerifyLedger.perRecord", p(), "Ed25519 verify, all cores",
+            "CeilingEd25519.verifyAllCores", p(), 0.85, "≥ 0.85"));
+    line("## Throughput figures against their ceilings");
+    line("");
+    line("Records/s (signatures/s, rows/s for the ceilings); higher is better.");
+    line("");
+    line("| fig | ledger figure | score | ceiling | ceiling score | ratio | target | met? |");
+    line("|---|---|---:|---|---:|---:|---|---|");
+    for (Ratio r : rows) {
+      Result s = find(r.bench, r.params);
+      Result c = find(r.ceilingBench, r.ceilingParams);
+      String ratio = "—";
+      String met = "not run";
+      if (s != null && c != null) {
+        double q = s.score / c.score;
+        double e = q * Math.hypot(s.relError(), c.relError());
+        ratio = fix(q) + " ± " + fix(e);
+        met = Double.isNaN(r.target) ? "—" : q >= r.target ? "**yes**" : "**no**";
+      }
+      line("| " + r.figure + " | " + r.what + " | " + (s == null ? "not run" : s.withError()
+          + (s.rerun ? " *rerun*" : "")) + " | " + r.ceilingWhat + " | "
+          + (c == null ? "not run" : c.withError() + (c.rerun ? " *rerun*" : "")) + " | "
+          + ratio + " | " + r.targetText + " | " + met + " |");
+    }
+    line("");
+    Result schema = find("CeilingSqlite.batchedInsertLedgerSchema", p("durability", "FSYNC"));
+    Result schemaOs = find("CeilingSqlite.batchedInsertLedgerSchema",
+        p("durability", "OS_BUFFERED"));
+    if (schema != null || schemaOs != null) {
+      line("Reference for figure 2 (not a ceiling): the same raw batched insert into a table with"
+          + " the ledger's records schema and its three secondary indexes: "
+          + (schema == null ? "" : schema.withError() + " rows/s under FSYNC")
+          + (schema != null && schemaOs != null ? ", " : "")
+          + (schemaOs == null ? "" : schemaOs.withError() + " rows/s under OS_BUFFERED") + ".");
+      line("");
+    }
+    Result sha = find("CeilingSha256.leafHash", p());
+    if (sha != null) {
+      line("Raw JDK SHA-256 of one stored record (leaf hash), 1 thread: " + sha.withError()
+          + " hashes/s.");
+      line("");
+    }
+  }
+
+  private void proofs() {
+    line("## Figure 5: proofs (RFC 9162), time per operation");
+    line("");
+    List<String> sizes = new ArrayList<>();
+    for (Result r : results) {
+      if (r.name.startsWith("Proofs.") && !sizes.contains(r.params.get("treeSize"))) {
+        sizes.add(r.params.get("treeSize"));
+      }
+    }
+    sizes.sort((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)));
+    if (sizes.isEmpty()) {
+      line("Not run.");
+      line("");
+      return;
+    }
+    StringBuilder head = new StringBuilder("| operation |");
+    StringBuilder rule = new StringBuilder("|---|");
+    for (String s : sizes) {
+      head.append(" n = ").append(String.format(Locale.ROOT, "%,d", Long.parseLong(s)))
+          .append(" (µs) |");
+      rule.append("---:|");
+    }
+    String first = sizes.get(0);
+    String last = sizes.get(sizes.size() - 1);
+    double pathRatio = log2(Long.parseLong(last)) / log2(Long.parseLong(first));
+    head.append(" growth ").append(first).append(" → ").append(last).append(" |");
+    rule.append("---:|");
+    line(head.toString());
+    line(rule.toString());
+    for (String op : List.of("proveInclusion", "proveConsistency", "verifyInclusion",
+        "verifyConsistency")) {
+      StringBuilder row = new StringBuilder("| " + op + " |");
+      Result a = null;
+      Result z = null;
+      for (String s : sizes) {
+        Result r = find("Proofs." + op, p("treeSize", s));
+        row.append(' ').append(r == null ? "not run" : r.withError()).append(" |");
+        if (s.equals(first)) {
+          a = r;
+        }
+        if (s.equals(last)) {
+          z = r;
+        }
+      }
+      row.append(' ').append(a == null || z == null ? "—" : fix(z.score / a.score) + "×")
+          .append(" |");
+      line(row.toString());
+    }
+    line("");
+    line(String.format(Locale.ROOT, "O(log n) check: from n = %s to n = %s the audit path grows"
+        + " %.1f× (log2 n: %.1f → %.1f) while n grows %,.0f×. Generation time that grows by"
+        + " about the path's factor, not n's, is logarithmic.", first, last, pathRatio,
+        log2(Long.parseLong(first)), log2(Long.parseLong(last)),
+        (double) Long.parseLong(last) / Long.parseLong(first)));
+    line("");
+  }
+
+  private void lineage() {
+    line("## Figure 6: lineage closure over a " + String.format(Locale.ROOT, "%,d",
+        LineageClosure.NODES) + "-node graph");
+    line("");
+    line("| graph shape | Ledger.lineage (ms) | recursive SQL reference (ms) | ledger ÷ reference |");
+    line("|---|---:|---:|---:|");
+    for (String shape : List.of("chain", "random")) {
+      Result l = find("LineageClosure.ledgerLineage", p("shape", shape));
+      Result s = find("LineageClosure.recursiveSql", p("shape", shape));
+      line("| " + shape + " | " + (l == null ? "not run" : l.withError()) + " | "
+          + (s == null ? "not run" : s.withError()) + " | "
+          + (l == null || s == null ? "—" : fix(l.score / s.score) + "×") + " |");
+    }
+    line("");
+  }
+
+  private void latency() {
+    line("## Figure 7: append → signed checkpoint covering it (default policy: 1000 records or"
+        + " 1 s)");
+    line("");
+    line("| load | latency (ms) | samples | policy bound | met? |");
+    line("|---|---:|---:|---|---|");
+    for (String load : List.of("idle", "busy")) {
+      Result r = find("CheckpointLatency.appendToSignedCheckpoint", p("load", load));
+      if (r == null) {
+        line("| " + load + " | not run | | | |");
+        continue;
+      }
+      String bound = load.equals("idle") ? "≤ 1000 ms + one commit" : "≤ 1000 ms (1000 records"
+          + " arrive sooner)";
+      boolean met = load.equals("idle") ? r.score <= 1050 : r.score <= 1000;
+      line("| " + load + " | " + r.withError() + " | " + r.samples + " | " + bound + " | "
+          + (met ? "**yes**" : "**no**") + " |");
+    }
+    line("");
+  }
+
+  private void settings(JsonNode root, String machine) {
+    JsonNode b = root.size() > 0 ? root.get(0) : null;
+    line("## Settings and machine");
+    line("");
+    if (b != null) {
+      line("- JMH " + b.path("jmhVersion").asText() + ", " + b.path("forks").asInt()
+          + " fork(s) per benchmark; default warmup " + b.path("warmupIterations").asInt()
+          + " × " + b.path("warmupTime").asText() + ", measurement "
+          + b.path("measurementIterations").asInt() + " × " + b.path("measurementTime").asText()
+          + " (figure 7 is single-shot: see the raw table for its sample counts).");
+      line("- JVM: " + b.path("vmName").asText() + " " + b.path("vmVersion").asText() + " (JDK "
+          + b.path("jdkVersion").asText() + "), `" + b.path("jvm").asText() + "`, arguments "
+          + b.path("jvmArgs").toString() + ".");
+    }
+    for (String l : machine.strip().split("\n")) {
+      line("- " + l);
+    }
+    line("");
+  }
+
+  private void everything() {
+    line("## Every result of this run");
+    line("");
+    line("Results marked *rerun* come from a rerun of those benchmarks alone (`run.sh --rerun`),"
+        + " to replace results disturbed by other load or to measure a fix; the machine notes"
+        + " name the commit each run measured.");
+    line("");
+    line("| benchmark | parameters | mode | threads | score ± error | unit | samples |");
+    line("|---|---|---|---:|---:|---|---:|");
+    for (Result r : results) {
+      line("| " + r.name + (r.rerun ? " *rerun*" : "") + " | "
+          + (r.params.isEmpty() ? "" : r.params.toString()) + " | " + r.mode + " | "
+          + r.threads + " | " + r.withError() + " | " + r.unit + " | " + r.samples + " |");
+    }
+    line("");
+  }
+
+  private static double log2(long n) {
+    return Math.log(n) / Math.log(2);
+  }
+
+  private static String fix(double d) {
+    return String.format(Locale.ROOT, "%.2f", d);
+  }
+
+  /** Three significant digits, grouped: 48,300 / 912 / 3.27. */
+  static String num(double d) {
+    if (Double.isNaN(d)) {
+      return "?";
+    }
+    double a = Math.abs(d);
+    if (a >= 1000) {
+      double mag = Math.pow(10, Math.floor(Math.log10(a)) - 2);
+      return String.format(Locale.ROOT, "%,.0f", Math.round(d / mag) * mag);
+    }
+    if (a >= 100) {
+      return String.format(Locale.ROOT, "%.0f", d);
+    }
+    if (a >= 10) {
+      return String.format(Locale.ROOT, "%.1f", d);
+    }
+    return String.format(Locale.ROOT, "%.2f", d);
+  }
+}
