@@ -68,6 +68,7 @@ groups=(
   "Proofs"
   "LineageClosure"
   "CheckpointLatency"
+  "PurviewSyncThroughput"
 )
 [ "$mode" = rerun ] && groups=("$rerun")
 grouplog="$here/target/groups-$mode.txt"
