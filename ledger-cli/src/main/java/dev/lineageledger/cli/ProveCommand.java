@@ -1,7 +1,7 @@
 package dev.lineageledger.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lineageledger.core.InclusionProof;
+import dev.lineageledger.core.InclusionProofFile;
 import dev.lineageledger.core.Ledger;
 import dev.lineageledger.core.LedgerRecord;
 import dev.lineageledger.core.StoredCheckpoint;
@@ -52,14 +52,9 @@ final class ProveCommand implements Callable<Integer> {
       }
       InclusionProof p = l.proveInclusion(r.seq(), cp.size());
       p.verify(r.leafHash(), cp.root()); // never hand out a proof we cannot check ourselves
-      ObjectNode o = Json.object();
-      o.put("index", r.seq());
-      o.put("size", cp.size());
-      o.put("leafHash", r.leafHash().base64());
-      o.set("proof", Json.base64(p.path()));
-      o.put("checkpoint", cp.noteText());
       if (json) {
-        out.println(Json.pretty(o));
+        out.println(new InclusionProofFile(r.seq(), cp.size(), r.leafHash(), p.path(),
+            cp.noteText()).toJson());
       } else {
         out.println("record " + r.seq() + " (" + r.label() + ") in tree of size " + cp.size());
         out.println("leaf hash: " + r.leafHash().base64());

@@ -5,7 +5,7 @@ import dev.lineageledger.core.CanonicalJson;
 import dev.lineageledger.core.Checkpoint;
 import dev.lineageledger.core.FormatException;
 import dev.lineageledger.core.Hash;
-import dev.lineageledger.core.InclusionProof;
+import dev.lineageledger.core.InclusionProofFile;
 import dev.lineageledger.core.MerkleTree;
 import dev.lineageledger.core.SignedNote;
 import dev.lineageledger.core.VerificationException;
@@ -48,35 +48,21 @@ final class VerifyProofCommand implements Callable<Integer> {
     for (String k : keys) {
       trusted.add(Trust.parseKey(k));
     }
-    JsonNode p = CanonicalJson.parse(Files.readAllBytes(proofFile));
-    long index = integer(p, "index");
-    long size = integer(p, "size");
-    Hash leaf = Hash.fromBase64(text(p, "leafHash"));
-    JsonNode arr = p.get("proof");
-    if (arr == null || !arr.isArray()) {
-      throw new FormatException("proof file: \"proof\" must be an array of base64 hashes");
-    }
-    List<Hash> path = new ArrayList<>();
-    for (JsonNode h : arr) {
-      if (!h.isTextual()) {
-        throw new FormatException("proof file: \"proof\" must be an array of base64 hashes");
-      }
-      path.add(Hash.fromBase64(h.textValue()));
-    }
-    String note = text(p, "checkpoint");
+    InclusionProofFile p = InclusionProofFile.parse(Files.readAllBytes(proofFile));
+    long index = p.index();
+    long size = p.size();
+    Hash leaf = p.leafHash();
+    String note = p.checkpoint();
+    // The signature by a trusted key is what binds the checkpoint; its origin names the log.
     String origin = Checkpoint.parse(SignedNote.parse(note).body()).origin();
     Checkpoint cp;
     try {
-      cp = Checkpoint.open(note, trusted, origin);
+      cp = p.verify(trusted, origin);
     } catch (VerificationException e) {
-      out.println("FAILED: the checkpoint is not signed by a trusted key: " + e.getMessage());
+      out.println("FAILED: " + e.getMessage());
       return ExitCodes.INTEGRITY;
     }
     try {
-      if (cp.size() != size) {
-        throw new VerificationException("proof is for tree size " + size
-            + " but the checkpoint is for size " + cp.size());
-      }
       if (recordFile != null) {
         byte[] bytes = Files.readAllBytes(recordFile);
         if (!MerkleTree.leafHash(bytes).equals(leaf) && bytes.length > 0
@@ -92,7 +78,6 @@ final class VerifyProofCommand implements Callable<Integer> {
               + " but the proof is for index " + index);
         }
       }
-      InclusionProof.verify(index, size, leaf, path, cp.root());
     } catch (VerificationException e) {
       out.println("FAILED: " + e.getMessage());
       return ExitCodes.INTEGRITY;
@@ -102,20 +87,6 @@ final class VerifyProofCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private static long integer(JsonNode p, String f) throws FormatException {
-    JsonNode v = p.get(f);
-    if (v == null || !v.isIntegralNumber() || v.asLong() < 0) {
-      throw new FormatException("proof file: \"" + f + "\" must be a non-negative integer");
-    }
-    return v.asLong();
-  }
 
-  private static String text(JsonNode p, String f) throws FormatException {
-    JsonNode v = p.get(f);
-    if (v == null || !v.isTextual()) {
-      throw new FormatException("proof file: \"" + f + "\" must be a string");
-    }
-    return v.textValue();
-  }
 
 }

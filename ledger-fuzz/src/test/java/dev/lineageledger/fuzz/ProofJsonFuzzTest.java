@@ -7,11 +7,11 @@ import dev.lineageledger.core.Checkpoint;
 import dev.lineageledger.core.ConsistencyProof;
 import dev.lineageledger.core.FormatException;
 import dev.lineageledger.core.InclusionProof;
-import dev.lineageledger.core.InvalidRecordException;
+import dev.lineageledger.core.InclusionProofFile;
 import dev.lineageledger.core.VerificationException;
 
 /**
- * Proof files as {@code ledger verify-proof} reads them ({@link ProofJson}), then verification
+ * Proof files as {@code ledger verify-proof} reads them ({@link InclusionProofFile}), then verification
  * against the fixed fuzz key. Only the LedgerException family may come out. Law: a proof that
  * verifies is true of {@link FuzzTree} (the only tree the fuzz key signs).
  *
@@ -25,10 +25,10 @@ class ProofJsonFuzzTest {
 
   @FuzzTest
   void proofJson(byte[] input) {
-    ProofJson p;
+    InclusionProofFile p;
     try {
-      p = ProofJson.parse(input);
-    } catch (InvalidRecordException | FormatException e) {
+      p = InclusionProofFile.parse(input);
+    } catch (FormatException e) {
       Oracles.oneLine(e);
       return;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineageledger.core.CanonicalJson;
 import dev.lineageledger.core.Checkpoint;
+import dev.lineageledger.core.InclusionProofFile;
 import dev.lineageledger.core.KeyFiles;
 import dev.lineageledger.core.RecordDraft;
 import dev.lineageledger.core.SignedNote;
@@ -28,7 +29,7 @@ class SeedInputsTest {
   @Test
   void proofSeedsVerify() throws Exception {
     for (Path p : seeds("ProofJsonFuzzTestInputs/proofJson", "proof-")) {
-      ProofJson proof = ProofJson.parse(Files.readAllBytes(p));
+      InclusionProofFile proof = InclusionProofFile.parse(Files.readAllBytes(p));
       Checkpoint cp = proof.verify(FuzzKeys.TRUSTED, FuzzKeys.ORIGIN);
       assertThat(proof.leafHash()).as(p.toString()).isEqualTo(FuzzTree.leaf(proof.index()));
       assertThat(cp.root()).isEqualTo(FuzzTree.root((int) proof.size()));
