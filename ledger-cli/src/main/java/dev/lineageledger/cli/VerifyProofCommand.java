@@ -37,6 +37,10 @@ final class VerifyProofCommand implements Callable<Integer> {
       description = "Trusted verifier key (repeatable).")
   List<String> keys;
 
+  @Option(names = "--origin", paramLabel = "ORIGIN",
+      description = "Require the checkpoint to name this log (default: any log the trusted key signs).")
+  String expectedOrigin;
+
   @Option(names = "--record", paramLabel = "FILE",
       description = "The record's canonical bytes ('ledger show SEQ --raw'); checked against the proof.")
   Path recordFile;
@@ -53,8 +57,9 @@ final class VerifyProofCommand implements Callable<Integer> {
     long size = p.size();
     Hash leaf = p.leafHash();
     String note = p.checkpoint();
-    // The signature by a trusted key is what binds the checkpoint; its origin names the log.
-    String origin = Checkpoint.parse(SignedNote.parse(note).body()).origin();
+    // The signature by a trusted key is what binds the checkpoint; --origin also pins the log.
+    String origin = expectedOrigin != null ? expectedOrigin
+        : Checkpoint.parse(SignedNote.parse(note).body()).origin();
     Checkpoint cp;
     try {
       cp = p.verify(trusted, origin);

@@ -112,6 +112,13 @@ class CliIT {
     Cli.Result ok = cli.run("verify-proof", "proof.json", "--key", key, "--record", "record.json");
     assertThat(ok.code()).as(ok.toString()).isZero();
     assertThat(ok.out()).startsWith("OK: record 5").contains("record bytes match");
+    Cli.Result pinned = cli.run("verify-proof", "proof.json", "--key", key, "--origin",
+        "demo.lineage-ledger.local/fraud-detection");
+    assertThat(pinned.code()).as(pinned.toString()).isZero();
+    Cli.Result otherLog = cli.run("verify-proof", "proof.json", "--key", key, "--origin",
+        "another.example/log");
+    assertThat(otherLog.code()).as(otherLog.toString()).isEqualTo(1);
+    assertThat(otherLog.out()).contains("checkpoint origin is");
 
     ObjectNode p = (ObjectNode) JSON.readTree(proof.out());
     ArrayNode path = (ArrayNode) p.get("proof");
