@@ -45,12 +45,17 @@ public final class LedgerWriter implements AutoCloseable {
   private static final int QUEUE_CAPACITY = 16_384;
 
   /** One caller's submission, committed all-or-nothing. */
-  private record Unit(List<RecordDraft> drafts, List<List<RecordSchema.RefSlot>> slots,
+  /**
+   * {@code bodies} are the copies that were validated; {@code slots} point into them, and the
+   * writer resolves references in place in the same copies (one deep copy per record).
+   */
+  private record Unit(List<RecordDraft> drafts, List<ObjectNode> bodies,
+      List<List<RecordSchema.RefSlot>> slots,
       boolean checkpoint, CompletableFuture<List<Receipt>> receipts,
       CompletableFuture<StoredCheckpoint> checkpointDone) {
     /** A checkpoint the policy wants (timer, close): skipped when nothing is uncovered. */
     static Unit policyCheckpoint() {
-      return new Unit(List.of(), List.of(), true, null, null);
+      return new Unit(List.of(), List.of(), List.of(), true, null, null);
     }
 
     boolean isPolicyCheckpoint() {
@@ -63,7 +68,7 @@ public final class LedgerWriter implements AutoCloseable {
       String version, String actor, String time, String signer, byte[] nodes, List<Edge> edges,
       byte[][] sigOut) {}
 
-  private static final Unit POISON = new Unit(List.of(), List.of(), false, null, null);
+  private static final Unit POISON = new Unit(List.of(), List.of(), List.of(), false, null, null);
 
   private final Connection conn;
   private final Path path;
@@ -110,17 +115,20 @@ public final class LedgerWriter implements AutoCloseable {
   public CompletableFuture<List<Receipt>> submit(List<RecordDraft> drafts) {
     CompletableFuture<List<Receipt>> f = new CompletableFuture<>();
     List<List<RecordSchema.RefSlot>> slots = new ArrayList<>(drafts.size());
+    List<ObjectNode> bodies = new ArrayList<>(drafts.size());
     try {
       for (int i = 0; i < drafts.size(); i++) {
         RecordDraft d = drafts.get(i);
         try {
-          slots.add(RecordSchema.validate(d.kind(), d.body()));
+          ObjectNode body = d.body();
+          slots.add(RecordSchema.validate(d.kind(), body));
+          bodies.add(body);
         } catch (InvalidRecordException e) {
           throw drafts.size() == 1 ? e : new InvalidRecordException(e.field(),
               "record " + (i + 1) + " of " + drafts.size() + ": " + e.reason(), e);
         }
       }
-      enqueue(new Unit(List.copyOf(drafts), slots, false, f, null));
+      enqueue(new Unit(List.copyOf(drafts), bodies, slots, false, f, null));
     } catch (LedgerException e) {
       f.completeExceptionally(e);
     }
@@ -134,7 +142,7 @@ public final class LedgerWriter implements AutoCloseable {
       if (checkpointSigner == null) {
         throw new LedgerException("no checkpoint signing key is configured");
       }
-      enqueue(new Unit(List.of(), List.of(), true, null, f));
+      enqueue(new Unit(List.of(), List.of(), List.of(), true, null, f));
     } catch (LedgerException e) {
       f.completeExceptionally(e);
     }
@@ -257,7 +265,7 @@ public final class LedgerWriter implements AutoCloseable {
           // A unit is all-or-nothing: extend a scratch copy of the tree, adopt it on success.
           CompactRange scratch = CompactRange.of(range.size(), range.perfectSubtreeRoots());
           for (int i = 0; i < u.drafts.size(); i++) {
-            Built b = build(s, p, time, scratch, u.drafts.get(i), u.slots.get(i),
+            Built b = build(s, p, time, scratch, u.drafts.get(i), u.bodies.get(i), u.slots.get(i),
                 u.drafts.size() == 1 ? "" : "record " + (i + 1) + " of " + u.drafts.size() + ": ");
             unitBuilt.add(b);
             resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version);
@@ -345,8 +353,7 @@ public final class LedgerWriter implements AutoCloseable {
   }
 
   private Built build(long seq, Hash prev, String time, CompactRange scratch, RecordDraft d,
-      List<RecordSchema.RefSlot> slots, String prefix) throws LedgerException {
-    ObjectNode body = d.body();
+      ObjectNode body, List<RecordSchema.RefSlot> slots, String prefix) throws LedgerException {
     List<Edge> edges = new ArrayList<>(slots.size());
     for (RecordSchema.RefSlot slot : slots) {
       RefResolver.Target t;
