@@ -71,11 +71,14 @@ public final class CheckpointTable {
   /** Raw rows for verification: size, stored root column, body text, note text (or a parse error). */
   public record Row(long size, byte[] root, String body, String noteText) {}
 
+  /** A checkpoint's signature lines, newline-joined in insertion order: its note's tail. */
+  private static final String SIGNATURE_LINES = "(SELECT group_concat(line, char(10)) FROM"
+      + " (SELECT line FROM checkpoint_signatures s WHERE s.size = c.size ORDER BY id))";
+
   public static List<Row> rows(Connection conn) throws SQLException {
     List<Row> out = new ArrayList<>();
     try (PreparedStatement ps = conn.prepareStatement(
-            "SELECT c.size, c.root, c.body, (SELECT group_concat(line, char(10)) FROM"
-                + " (SELECT line FROM checkpoint_signatures s WHERE s.size = c.size ORDER BY id))"
+            "SELECT c.size, c.root, c.body, " + SIGNATURE_LINES
                 + " FROM checkpoints c ORDER BY c.size");
         ResultSet r = ps.executeQuery()) {
       while (r.next()) {
@@ -92,8 +95,7 @@ public final class CheckpointTable {
       throws SQLException, LedgerException {
     List<StoredCheckpoint> out = new ArrayList<>();
     try (PreparedStatement ps = conn.prepareStatement(
-        "SELECT c.size, c.body, c.created, (SELECT group_concat(line, char(10)) FROM"
-            + " (SELECT line FROM checkpoint_signatures s WHERE s.size = c.size ORDER BY id))"
+        "SELECT c.size, c.body, c.created, " + SIGNATURE_LINES
             + " FROM checkpoints c " + where + " ORDER BY c.size")) {
       for (int i = 0; i < args.length; i++) {
         ps.setObject(i + 1, args[i]);
