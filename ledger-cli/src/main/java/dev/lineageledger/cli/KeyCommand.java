@@ -75,8 +75,8 @@ final class KeyCommand implements Runnable {
       dev.lineageledger.core.Ed25519Signer newKey;
       java.nio.file.Path next = java.nio.file.Path.of(keyFile + ".next");
       java.nio.file.Files.deleteIfExists(next);
-      try (dev.lineageledger.core.Ledger l = Writable.open(ledger, keys, null)) {
-        oldKey = keys.load(ledger, l.origin());
+      oldKey = Writable.signingKey(ledger, keys);
+      try (dev.lineageledger.core.Ledger l = Writable.open(ledger, oldKey, null)) {
         newKey = dev.lineageledger.core.Ed25519Signer.generate(l.origin());
         KeyOptions np = new KeyOptions();
         np.passphraseFile = newPassphraseFile;
@@ -99,9 +99,7 @@ final class KeyCommand implements Runnable {
       java.nio.file.Files.writeString(tmp, pub.toString());
       java.nio.file.Files.move(tmp, ledger.pubFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      try (dev.lineageledger.core.Ledger l = dev.lineageledger.core.Ledger.open(ledger.path(),
-          dev.lineageledger.core.LedgerOptions.builder().checkpointSigner(newKey)
-              .busyTimeoutMillis(ledger.lockTimeoutMillis()).build())) {
+      try (dev.lineageledger.core.Ledger l = Writable.open(ledger, newKey, null)) {
         l.revokeKey(who, oldKey.verifierKey(), "rotation: retired by the new key");
       }
       spec.commandLine().getOut().printf("rotated the signing key of %s%n  old (revoked): %s (kept as %s)%n"

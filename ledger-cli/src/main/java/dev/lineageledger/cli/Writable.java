@@ -15,6 +15,12 @@ final class Writable {
 
   static Ledger open(LedgerOption ledger, KeyOptions keys, Durability durability)
       throws LedgerException, IOException {
+    return open(ledger, signingKey(ledger, keys), durability);
+  }
+
+  /** Loads the signing key and checks it is the ledger's current key (PATH.pub's first line). */
+  static Ed25519Signer signingKey(LedgerOption ledger, KeyOptions keys)
+      throws LedgerException, IOException {
     String origin;
     try (Ledger ro = ReadOnly.open(ledger)) {
       origin = ro.origin();
@@ -27,6 +33,11 @@ final class Writable {
             + ledger.pubFile() + " (" + expected + ")");
       }
     }
+    return key;
+  }
+
+  static Ledger open(LedgerOption ledger, Ed25519Signer key, Durability durability)
+      throws LedgerException {
     return Ledger.open(ledger.path(), LedgerOptions.builder().checkpointSigner(key)
         .durability(durability == null ? Durability.FSYNC : durability)
         .busyTimeoutMillis(ledger.lockTimeoutMillis()).build());
