@@ -1,10 +1,9 @@
 package dev.lineageledger.purview;
 
-import static dev.lineageledger.purview.Http.q;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lineageledger.purview.emulator.Fault;
+import dev.lineageledger.purview.emulator.PurviewEmulator;
 import dev.lineageledger.purview.internal.TypeModel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +16,8 @@ import org.apache.atlas.type.AtlasTypeRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static dev.lineageledger.purview.Http.q;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The emulator on the wire. Error codes, HTTP statuses and messages are checked against Apache

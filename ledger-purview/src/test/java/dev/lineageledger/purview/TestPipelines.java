@@ -8,6 +8,7 @@ import dev.lineageledger.core.Receipt;
 import dev.lineageledger.core.RecordDraft;
 import dev.lineageledger.core.RecordKind;
 import dev.lineageledger.core.SigningMode;
+import dev.lineageledger.purview.emulator.PurviewEmulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ final class TestPipelines {
 
   /** Options for the emulator: static token, quick retries, short timeouts. */
   static PurviewSyncOptions.Builder options(PurviewEmulator e) {
-    return PurviewSyncOptions.builder(e.datamapEndpoint(), PurviewAuth.staticToken(TOKEN))
+    return PurviewSyncOptions.builder(PurviewEndpoint.of(e.datamapUrl()), PurviewAuth.staticToken(TOKEN))
         .retryDelays(Duration.ofMillis(5), Duration.ofMillis(50)).maxRetries(6)
         .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
   }

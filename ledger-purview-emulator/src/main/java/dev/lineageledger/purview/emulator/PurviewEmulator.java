@@ -1,7 +1,7 @@
-package dev.lineageledger.purview;
+package dev.lineageledger.purview.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lineageledger.purview.internal.emulator.EmulatorServer;
+import dev.lineageledger.purview.emulator.internal.EmulatorServer;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * try (PurviewEmulator purview = PurviewEmulator.builder().latency(Duration.ofMillis(20)).start()) {
- *   PurviewSync.sync(ledger, PurviewSyncOptions.builder(purview.datamapEndpoint(),
+ *   PurviewSync.sync(ledger, PurviewSyncOptions.builder(PurviewEndpoint.of(purview.datamapUrl()),
  *       PurviewAuth.staticToken("any")).build());
  * }
  * }</pre>
@@ -120,14 +120,17 @@ public final class PurviewEmulator implements AutoCloseable {
     return server.port();
   }
 
-  /** The data map API base: {@code http://127.0.0.1:PORT/datamap/api}. */
-  public PurviewEndpoint datamapEndpoint() {
-    return PurviewEndpoint.of(baseUri() + "/datamap/api");
+  /**
+   * The data map API base, {@code http://127.0.0.1:PORT/datamap/api}: give it to
+   * {@code PurviewEndpoint.of} or {@code ledger sync purview --endpoint}.
+   */
+  public String datamapUrl() {
+    return baseUri() + "/datamap/api";
   }
 
-  /** The classic catalog API base: {@code http://127.0.0.1:PORT/catalog/api}. */
-  public PurviewEndpoint catalogEndpoint() {
-    return PurviewEndpoint.of(baseUri() + "/catalog/api");
+  /** The classic catalog API base, {@code http://127.0.0.1:PORT/catalog/api}. */
+  public String catalogUrl() {
+    return baseUri() + "/catalog/api";
   }
 
   /** Sets the fixed latency added to every request from now on (zero: none). */

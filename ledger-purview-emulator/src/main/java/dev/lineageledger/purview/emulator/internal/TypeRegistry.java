@@ -1,9 +1,9 @@
-package dev.lineageledger.purview.internal.emulator;
+package dev.lineageledger.purview.emulator.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lineageledger.purview.internal.Json;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

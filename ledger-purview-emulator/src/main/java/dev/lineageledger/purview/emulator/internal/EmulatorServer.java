@@ -1,11 +1,11 @@
-package dev.lineageledger.purview.internal.emulator;
+package dev.lineageledger.purview.emulator.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.lineageledger.purview.Fault;
-import dev.lineageledger.purview.internal.Json;
+import dev.lineageledger.purview.emulator.Fault;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

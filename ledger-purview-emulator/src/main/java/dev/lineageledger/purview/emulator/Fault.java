@@ -1,4 +1,4 @@
-package dev.lineageledger.purview;
+package dev.lineageledger.purview.emulator;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.lineageledger.purview.internal.emulator;
+package dev.lineageledger.purview.emulator.internal;
 
 /**
  * An Atlas error answer: HTTP status, {@code errorCode} and {@code errorMessage}, with the codes
