@@ -71,7 +71,8 @@ final class SyncPurviewCommand implements Callable<Integer> {
       description = "Read a static bearer token from FILE instead of using Entra ID.")
   Path tokenFile;
 
-  @Option(names = "--full", description = "Push every record again from the first, not only new ones.")
+  @Option(names = "--full", description = "Push every record again from the first, not only new"
+      + " ones; if interrupted, the next sync finishes it.")
   boolean full;
 
   @Option(names = "--max-retries", paramLabel = "N", defaultValue = "6",
@@ -140,6 +141,7 @@ final class SyncPurviewCommand implements Callable<Integer> {
     o.put("cursorBefore", r.cursorBefore());
     o.put("cursorAfter", r.cursorAfter());
     o.put("records", r.records());
+    o.put("replayed", r.replayed());
     o.put("batches", r.batches());
     o.put("requests", r.requests());
     o.put("retries", r.retries());
@@ -160,8 +162,14 @@ final class SyncPurviewCommand implements Callable<Integer> {
       return;
     }
     out.println("Synced " + ledger.path() + " to " + r.endpoint());
-    out.printf("  records   %d..%d (%d)%n", r.cursorAfter() - r.records(), r.cursorAfter() - 1,
-        r.records());
+    long fresh = r.records() - r.replayed();
+    if (r.replayed() > 0) {
+      out.printf("  replayed  %d record%s (full resync)%n", r.replayed(),
+          r.replayed() == 1 ? "" : "s");
+    }
+    if (fresh > 0) {
+      out.printf("  records   %d..%d (%d)%n", r.cursorAfter() - fresh, r.cursorAfter() - 1, fresh);
+    }
     out.printf("  entities  %d created, %d updated, %d unchanged%n", r.entitiesCreated(),
         r.entitiesUpdated(), r.entitiesUnchanged());
     out.printf("  requests  %d bulk batch%s, %d requests in all, %d retr%s%n", r.batches(),

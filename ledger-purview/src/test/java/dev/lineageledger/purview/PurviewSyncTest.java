@@ -254,12 +254,12 @@ class PurviewSyncTest {
     }
   }
 
-  private static String key(JsonNode e) {
+  static String key(JsonNode e) {
     return e.get("typeName").asText() + " " + e.get("attributes").get("qualifiedName").asText();
   }
 
   /** An entity without what differs between two Purviews (GUIDs, times, versions). */
-  private static JsonNode strip(JsonNode e) {
+  static JsonNode strip(JsonNode e) {
     com.fasterxml.jackson.databind.node.ObjectNode a =
         (com.fasterxml.jackson.databind.node.ObjectNode) e.get("attributes").deepCopy();
     for (String ref : List.of("inputs", "outputs")) {
