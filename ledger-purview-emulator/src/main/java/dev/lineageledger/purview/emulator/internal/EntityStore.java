@@ -92,6 +92,11 @@ final class EntityStore {
         if (cn == null || !types.isClassification(cn)) {
           throw AtlasError.classificationNotFound(String.valueOf(cn));
         }
+        String et = e.get("typeName").asText();
+        if (!types.canClassify(cn, et)) {
+          throw AtlasError.invalidEntityForClassification(String.valueOf(Json.text(e, "guid")),
+              et, cn);
+        }
       }
     }
     // 3. Apply: upsert by unique attribute; placeholders get GUIDs.
