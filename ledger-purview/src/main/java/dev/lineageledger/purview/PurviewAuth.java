@@ -78,7 +78,8 @@ public final class PurviewAuth {
     if (staticToken != null) {
       return null;
     }
-    return credential != null ? credential : new DefaultAzureCredentialBuilder().build();
+    return credential != null ? credential : new DefaultAzureCredentialBuilder()
+        .retryPolicy(dev.lineageledger.purview.internal.IdentityRetry.policy()).build();
   }
 
   @Override

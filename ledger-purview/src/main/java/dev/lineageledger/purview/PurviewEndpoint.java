@@ -85,6 +85,11 @@ public final class PurviewEndpoint {
     return base;
   }
 
+  /** The Entra ID scope of tokens for this endpoint. */
+  public String tokenScope() {
+    return PurviewAuth.SCOPE;
+  }
+
   /** The {@code api-version} query parameter to send, or null. */
   public String apiVersion() {
     return apiVersion;
