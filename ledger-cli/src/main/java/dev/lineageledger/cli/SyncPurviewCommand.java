@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
             + " (environment service principal, workload or managed identity, Azure CLI)"
             + " for scope " + PurviewAuth.SCOPE + ". Tokens are never printed."},
     footer = {"", "Examples:",
-        "  ledger sync purview --account contoso-purview --collection finance",
+        "  ledger sync purview --account contoso-purview --collection x3k9qa",
         "  ledger sync purview --account contoso-purview --dry-run",
         "  LEDGER_PURVIEW_TOKEN=dev ledger sync purview --endpoint http://127.0.0.1:8585/datamap/api"})
 final class SyncPurviewCommand implements Callable<Integer> {
@@ -54,7 +54,8 @@ final class SyncPurviewCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1") Target target;
 
   @Option(names = "--collection", paramLabel = "ID",
-      description = "Purview collection to put the entities in (collectionId).")
+      description = "Purview collection to put the entities in: its system name (a short"
+          + " generated id such as x3k9qa, shown in the portal), not its friendly name.")
   String collection;
 
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "100",

@@ -20,6 +20,11 @@ import java.util.regex.Pattern;
  */
 public final class PurviewEndpoint {
   public static final String DATAMAP_API_VERSION = "2023-09-01";
+  /**
+   * The classic catalog API's version for the operations outside {@code /atlas/v2} (its
+   * collection operations); its Atlas operations take none.
+   */
+  public static final String CATALOG_API_VERSION = "2022-03-01-preview";
   private static final Pattern ACCOUNT = Pattern.compile("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]");
 
   private final URI base;
@@ -100,6 +105,11 @@ public final class PurviewEndpoint {
     String h = base.getHost();
     return base.getScheme().equals("http")
         && (h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1"));
+  }
+
+  /** True for the classic catalog API (a base path ending in {@code /catalog/api}). */
+  public boolean isClassic() {
+    return base.getRawPath().endsWith("/catalog/api");
   }
 
   public boolean isHttps() {

@@ -399,12 +399,12 @@ class PurviewSyncTest {
   @Test
   void collectionAndApiVersionAreSentAndClassicHasNoApiVersion() throws Exception {
     TestPipelines.pipeline(ledger, "r1");
-    PurviewSync.sync(ledger, TestPipelines.options(purview).collection("finance").build());
+    PurviewSync.sync(ledger, TestPipelines.options(purview).collection("x3k9qa").build());
     PurviewEmulator.Request bulk = purview.requests().stream()
         .filter(q -> q.path().endsWith("/entity/bulk")).findFirst().orElseThrow();
     assertThat(bulk.path()).isEqualTo("/datamap/api/atlas/v2/entity/bulk");
-    assertThat(bulk.query()).isEqualTo("api-version=2023-09-01&collectionId=finance");
-    assertThat(purview.entities().get(0).get("collectionId").asText()).isEqualTo("finance");
+    assertThat(bulk.query()).isEqualTo("api-version=2023-09-01&collectionId=x3k9qa");
+    assertThat(purview.entities().get(0).get("collectionId").asText()).isEqualTo("x3k9qa");
     assertThat(purview.authorizationHeaders()).allMatch(h -> h.equals("Bearer " + TestPipelines.TOKEN));
 
     purview.clearRequests();
@@ -413,5 +413,26 @@ class PurviewSyncTest {
     assertThat(classic.entitiesUnchanged()).isEqualTo(14); // its own cursor; same entities
     assertThat(purview.requests()).allMatch(q -> q.path().startsWith("/catalog/api/atlas/v2/")
         && (q.query() == null || !q.query().contains("api-version")));
+  }
+
+  /**
+   * The classic catalog API ignores collectionId: entities go into a collection through its own
+   * operation, POST /catalog/api/collections/{collection}/entity/bulk (api-version
+   * 2022-03-01-preview), the collection named by its system name.
+   */
+  @Test
+  void theClassicApiPutsEntitiesIntoTheCollectionThroughItsCollectionOperation() throws Exception {
+    TestPipelines.pipeline(ledger, "r1");
+    PurviewSync.sync(ledger, PurviewSyncOptions.builder(PurviewEndpoint.of(purview.catalogUrl()),
+        PurviewAuth.staticToken(TestPipelines.TOKEN)).collection("x3k9qa").build());
+    List<PurviewEmulator.Request> bulks = purview.requests().stream()
+        .filter(q -> q.path().endsWith("/entity/bulk")).toList();
+    assertThat(bulks).isNotEmpty().allSatisfy(q -> {
+      assertThat(q.path()).isEqualTo("/catalog/api/collections/x3k9qa/entity/bulk");
+      assertThat(q.query()).isEqualTo("api-version=2022-03-01-preview");
+      assertThat(q.status()).isEqualTo(200);
+    });
+    assertThat(purview.entities()).hasSize(14)
+        .allSatisfy(e -> assertThat(e.get("collectionId").asText()).isEqualTo("x3k9qa"));
   }
 }

@@ -6,6 +6,7 @@ import dev.lineageledger.core.Ledger;
 import dev.lineageledger.core.LedgerException;
 import dev.lineageledger.core.LedgerRecord;
 import dev.lineageledger.purview.PlannedRequest;
+import dev.lineageledger.purview.PurviewEndpoint;
 import dev.lineageledger.purview.PurviewException;
 import dev.lineageledger.purview.PurviewSyncOptions;
 import dev.lineageledger.purview.SyncResult;
@@ -275,8 +276,15 @@ public final class SyncEngine {
       advance(last + 1);
       return;
     }
+    // Where entities go into a collection (docs/PURVIEW.md "Collections"): the data map API
+    // takes ?collectionId= on /atlas/v2/entity/bulk; the classic catalog API ignores that
+    // parameter and has its own operation, POST /collections/{collection}/entity/bulk.
     Map<String, String> query = new LinkedHashMap<>();
-    if (options.collection() != null) {
+    String bulkPath = BULK;
+    if (options.collection() != null && options.endpoint().isClassic()) {
+      bulkPath = "/collections/" + AtlasHttp.enc(options.collection()) + "/entity/bulk";
+      query.put("api-version", PurviewEndpoint.CATALOG_API_VERSION);
+    } else if (options.collection() != null) {
       query.put("collectionId", options.collection());
     }
     if (http == null) {
@@ -288,14 +296,14 @@ public final class SyncEngine {
         plan("POST", "/atlas/v2/types/typedefs", TypeModel.typesDef(List.of(), defs));
         plannedClassifications.addAll(fresh);
       }
-      plan("POST", BULK, req.json(), query);
+      plan("POST", bulkPath, req.json(), query);
       batches++;
       return;
     }
     types.ensureClassifications(req.classificationTypes());
     AtlasHttp.Response r;
     try {
-      r = http.send("POST", BULK, query, req.json());
+      r = http.send("POST", bulkPath, query, req.json());
     } catch (PurviewException e) {
       if (e.reason() != PurviewException.Reason.UNAVAILABLE) {
         throw e;

@@ -25,6 +25,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The emulator's HTTP side, on the JDK's built-in server: bearer-token check (401 in Purview's
@@ -33,6 +35,9 @@ import java.util.function.Consumer;
  */
 public final class EmulatorServer {
   private static final List<String> PREFIXES = List.of("/datamap/api", "/catalog/api");
+  private static final String CATALOG_API_VERSION = "2022-03-01-preview";
+  private static final Pattern CATALOG_COLLECTION_BULK =
+      Pattern.compile("/catalog/api/collections/([^/]+)/entity/bulk");
 
   /** One handled request, as the emulator's log keeps it. */
   public record Logged(String method, String path, String query, int status, String fault,
@@ -264,9 +269,32 @@ public final class EmulatorServer {
 
   private Answer route(String method, String path, String query, byte[] body) {
     String rest = null;
+    String prefix = null;
     for (String p : PREFIXES) {
       if (path.startsWith(p + "/atlas/v2/")) {
         rest = path.substring(p.length() + "/atlas/v2/".length());
+        prefix = p;
+      }
+    }
+    Matcher coll = CATALOG_COLLECTION_BULK.matcher(path);
+    if (coll.matches()) {
+      // The classic catalog API's way into a collection (Collection - Create Or Update Bulk,
+      // api-version 2022-03-01-preview): the collection's system name is in the path.
+      try {
+        if (!method.equals("POST")) {
+          throw AtlasError.methodNotAllowed(method, path);
+        }
+        if (!CATALOG_API_VERSION.equals(parseQuery(query).get("api-version"))) {
+          ObjectNode err = Json.object();
+          err.putObject("error").put("code", "InvalidApiVersion").put("message",
+              "api-version " + CATALOG_API_VERSION + " is required");
+          return new Answer(400, err);
+        }
+        synchronized (this) {
+          return new Answer(200, entities.bulk(parse(body), decode(coll.group(1))));
+        }
+      } catch (AtlasError e) {
+        return new Answer(e.status, error(e));
       }
     }
     if (rest == null) {
@@ -299,7 +327,10 @@ public final class EmulatorServer {
           if (!method.equals("POST")) {
             throw AtlasError.methodNotAllowed(method, path);
           }
-          return new Answer(200, entities.bulk(parse(body), q.get("collectionId")));
+          // collectionId is a parameter of the data map API only; the classic catalog API
+          // does not know it (it has /collections/{collection}/entity/bulk instead).
+          return new Answer(200, entities.bulk(parse(body),
+              prefix.equals("/datamap/api") ? q.get("collectionId") : null));
         }
         if (rest.startsWith("entity/uniqueAttribute/type/")) {
           requireGet(method, path);
