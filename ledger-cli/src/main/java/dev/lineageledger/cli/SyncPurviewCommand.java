@@ -6,6 +6,7 @@ import dev.lineageledger.core.Ledger;
 import dev.lineageledger.core.LedgerOptions;
 import dev.lineageledger.purview.PlannedRequest;
 import dev.lineageledger.purview.PurviewAuth;
+import dev.lineageledger.purview.PurviewCloud;
 import dev.lineageledger.purview.PurviewEndpoint;
 import dev.lineageledger.purview.PurviewSync;
 import dev.lineageledger.purview.PurviewSyncOptions;
@@ -31,10 +32,13 @@ import picocli.CommandLine.Spec;
         "Authentication: a static bearer token from --token-file or $" + PurviewAuth.TOKEN_ENV
             + " (for the emulator, CI, air-gapped use), otherwise DefaultAzureCredential"
             + " (environment service principal, workload or managed identity, Azure CLI)"
-            + " for scope " + PurviewAuth.SCOPE + ". Tokens are never printed."},
+            + " for the cloud's scope (" + PurviewAuth.SCOPE + " in the public cloud)."
+            + " Tokens are never printed."},
     footer = {"", "Examples:",
         "  ledger sync purview --account contoso-purview --collection x3k9qa",
         "  ledger sync purview --account contoso-purview --dry-run",
+        "  ledger sync purview --account contoso-purview --cloud china",
+        "  ledger sync purview --new-portal",
         "  LEDGER_PURVIEW_TOKEN=dev ledger sync purview --endpoint http://127.0.0.1:8585/datamap/api"})
 final class SyncPurviewCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -49,7 +53,23 @@ final class SyncPurviewCommand implements Callable<Integer> {
         description = "Any Atlas v2 base URL, e.g. https://NAME.purview.azure.com/catalog/api (classic)"
             + " or the emulator's http://127.0.0.1:PORT/datamap/api.")
     String endpoint;
+
+    @Option(names = "--new-portal", required = true,
+        description = "Your tenant's account in the new Microsoft Purview portal:"
+            + " https://" + PurviewEndpoint.NEW_PORTAL_HOST + "/datamap/api.")
+    boolean newPortal;
   }
+
+  @Option(names = "--cloud", paramLabel = "CLOUD", defaultValue = "public",
+      description = "The Azure cloud of --account: public (NAME.purview.azure.com), china"
+          + " (NAME.purview.azure.cn) or usgov (NAME.purview.azure.us); it also picks the token"
+          + " scope and sign-in authority (default: public).")
+  String cloud;
+
+  @Option(names = "--scope", paramLabel = "SCOPE",
+      description = "Request Entra ID tokens for SCOPE instead of the cloud's"
+          + " (default: https://purview.azure.net/.default in the public cloud).")
+  String scope;
 
   @ArgGroup(exclusive = true, multiplicity = "1") Target target;
 
@@ -85,8 +105,16 @@ final class SyncPurviewCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PurviewEndpoint endpoint;
     try {
-      endpoint = target.account != null ? PurviewEndpoint.account(target.account)
-          : PurviewEndpoint.of(target.endpoint);
+      PurviewCloud c = PurviewCloud.of(cloud);
+      if (target.account == null && c != PurviewCloud.PUBLIC) {
+        throw new UsageException("--cloud applies to --account; an --endpoint URL's host names"
+            + " its cloud");
+      }
+      endpoint = target.account != null ? PurviewEndpoint.account(target.account, c)
+          : target.newPortal ? PurviewEndpoint.newPortal() : PurviewEndpoint.of(target.endpoint);
+      if (scope != null) {
+        endpoint = endpoint.withScope(scope);
+      }
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

@@ -109,6 +109,26 @@ class SyncPurviewCommandTest {
   }
 
   @Test
+  void sovereignCloudsAndTheNewPortalHaveTheirOwnHosts() throws Exception {
+    Run china = run(sync("--account", "contoso", "--cloud", "china", "--dry-run"));
+    assertThat(china.code()).as(china.err()).isZero();
+    assertThat(china.out()).contains("POST https://contoso.purview.azure.cn/datamap/api/atlas/v2/"
+        + "entity/bulk?api-version=2023-09-01");
+    Run gov = run(sync("--account", "contoso", "--cloud", "usgov", "--dry-run"));
+    assertThat(gov.out()).contains("POST https://contoso.purview.azure.us/datamap/api/atlas/v2/");
+    Run portal = run(sync("--new-portal", "--dry-run"));
+    assertThat(portal.code()).as(portal.err()).isZero();
+    assertThat(portal.out()).contains("POST https://api.purview-service.microsoft.com/datamap/api/"
+        + "atlas/v2/entity/bulk?api-version=2023-09-01");
+    Run bad = run(sync("--account", "contoso", "--cloud", "mars", "--dry-run"));
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).isEqualTo("ledger: unknown cloud 'mars': use public, china or usgov\n");
+    Run endpointCloud = run(sync("--endpoint", "https://x.purview.azure.cn/catalog/api", "--cloud",
+        "china", "--dry-run"));
+    assertThat(endpointCloud.code()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
   void badInputIsAOneLineUsageError() throws Exception {
     Run missing = run(sync("--endpoint", purview.datamapUrl(), "--token-file",
         dir.resolve("nope").toString()));

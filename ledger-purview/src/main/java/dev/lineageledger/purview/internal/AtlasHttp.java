@@ -118,7 +118,7 @@ public final class AtlasHttp {
       }
       TokenCredential credential;
       try {
-        credential = auth.tokenCredential();
+        credential = auth.tokenCredential(endpoint.cloud());
       } catch (RuntimeException e) {
         throw new PurviewException(PurviewException.Reason.AUTH,
             "cannot set up " + auth + ": " + firstLine(e), e);
