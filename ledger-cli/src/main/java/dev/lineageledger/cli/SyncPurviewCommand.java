@@ -100,6 +100,15 @@ final class SyncPurviewCommand implements Callable<Integer> {
       description = "Retries per request after 429, 408, 5xx or a connection failure, 0..20 (default: 6).")
   int maxRetries;
 
+  @Option(names = "--capacity-units", paramLabel = "N", defaultValue = "1",
+      description = "Pace requests to N data map capacity units, 25 operations per second each"
+          + " (a bulk request of n entities is n operations); 1..10000 (default: 1).")
+  int capacityUnits;
+
+  @Option(names = "--max-request-bytes", paramLabel = "N", defaultValue = "2097152",
+      description = "Most bytes of one bulk request; larger batches are split (default: 2 MiB).")
+  int maxRequestBytes;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -121,7 +130,8 @@ final class SyncPurviewCommand implements Callable<Integer> {
     PurviewSyncOptions options;
     try {
       options = PurviewSyncOptions.builder(endpoint, auth()).collection(collection)
-          .batchSize(batchSize).maxRetries(maxRetries).full(full).build();
+          .batchSize(batchSize).maxRetries(maxRetries).full(full).capacityUnits(capacityUnits)
+          .maxRequestBytes(maxRequestBytes).build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

@@ -221,13 +221,13 @@ class PurviewSyncTest {
     TreeMap<String, JsonNode> reference = new TreeMap<>();
     try (PurviewEmulator clean = PurviewEmulator.start()) {
       PurviewSync.sync(ledger, PurviewSyncOptions.builder(PurviewEndpoint.of(clean.catalogUrl()),
-          PurviewAuth.staticToken("x")).batchSize(8).build());
+          PurviewAuth.staticToken("x")).batchSize(8).opsPerSecond(0).build());
       clean.entities().forEach(e -> reference.put(key(e), strip(e)));
     }
     int total;
     try (PurviewEmulator count = PurviewEmulator.start()) {
       PurviewSync.sync(ledger, PurviewSyncOptions.builder(PurviewEndpoint.of(count.catalogUrl()),
-          PurviewAuth.staticToken("x")).batchSize(8).build());
+          PurviewAuth.staticToken("x")).batchSize(8).opsPerSecond(0).build());
       total = (int) count.requests().stream().filter(q -> q.method().equals("POST")).count();
     }
     for (int k = 0; k < total; k++) {
@@ -236,7 +236,7 @@ class PurviewSyncTest {
             .onMethod("POST").afterRequests(k).times(1);
         p.inject(drop);
         PurviewSyncOptions o = PurviewSyncOptions.builder(PurviewEndpoint.of(p.catalogUrl()),
-            PurviewAuth.staticToken("x")).batchSize(8).maxRetries(0).build();
+            PurviewAuth.staticToken("x")).batchSize(8).opsPerSecond(0).maxRetries(0).build();
         assertThatThrownBy(() -> PurviewSync.sync(ledger, o))
             .isInstanceOfSatisfying(PurviewException.class,
                 e -> assertThat(e.reason()).isEqualTo(PurviewException.Reason.UNAVAILABLE));

@@ -28,10 +28,10 @@ final class TestPipelines {
         .checkpointIntervalMillis(0).build());
   }
 
-  /** Options for the emulator: static token, quick retries, short timeouts. */
+  /** Options for the emulator: static token, quick retries, short timeouts, no pacing. */
   static PurviewSyncOptions.Builder options(PurviewEmulator e) {
     return PurviewSyncOptions.builder(PurviewEndpoint.of(e.datamapUrl()), PurviewAuth.staticToken(TOKEN))
-        .retryDelays(Duration.ofMillis(5), Duration.ofMillis(50)).maxRetries(6)
+        .retryDelays(Duration.ofMillis(5), Duration.ofMillis(50)).maxRetries(6).opsPerSecond(0)
         .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
   }
 

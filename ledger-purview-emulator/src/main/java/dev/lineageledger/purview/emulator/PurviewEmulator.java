@@ -67,8 +67,21 @@ public final class PurviewEmulator implements AutoCloseable {
     private Duration latency = Duration.ZERO;
     private long seed = 1;
     private int threads = 8;
+    private long maxRequestBytes;
 
     private Builder() {}
+
+    /**
+     * Answer request bodies larger than {@code bytes} with 413, as an Azure front end does
+     * (default 0: no limit; Purview does not publish its own).
+     */
+    public Builder maxRequestBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("max request bytes must be >= 0");
+      }
+      this.maxRequestBytes = bytes;
+      return this;
+    }
 
     /** The loopback port; 0 (default) picks a free one. */
     public Builder port(int port) {
@@ -107,7 +120,8 @@ public final class PurviewEmulator implements AutoCloseable {
     }
 
     public PurviewEmulator start() throws IOException {
-      return new PurviewEmulator(new EmulatorServer(port, token, latency, seed, threads));
+      return new PurviewEmulator(new EmulatorServer(port, token, latency, seed, threads,
+          maxRequestBytes));
     }
   }
 

@@ -108,6 +108,7 @@ public final class AtlasHttp {
             .setBaseDelay(o.retryBaseDelay())
             .setMaxDelay(o.retryMaxDelay())))));
     policies.add(new AttemptCounter());
+    policies.add(new Pacing(new Pacer(o.opsPerSecond())));
     policies.add(new CredentialBarrier());
     if (auth.revealStaticToken() != null) {
       policies.add(new StaticTokenPolicy(auth.revealStaticToken()));
@@ -169,14 +170,29 @@ public final class AtlasHttp {
    */
   public Response send(String method, String path, Map<String, String> query, JsonNode body)
       throws PurviewException {
+    return send(method, path, query, body, 1);
+  }
+
+  /**
+   * As {@link #send(String, String, Map, JsonNode)}, for a request that is {@code ops} data map
+   * operations (a bulk request of n entities is n), which is what it is paced by.
+   */
+  public Response send(String method, String path, Map<String, String> query, JsonNode body,
+      int ops) throws PurviewException {
+    return send(method, path, query, body == null ? null : Json.bytes(body), ops);
+  }
+
+  /** As above, with the body already serialised (so its size can be checked first). */
+  public Response send(String method, String path, Map<String, String> query, byte[] body,
+      int ops) throws PurviewException {
     String url = url(path, query);
     HttpRequest req = new HttpRequest(HttpMethod.valueOf(method), url);
     if (body != null) {
       req.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json");
-      req.setBody(BinaryData.fromBytes(Json.bytes(body)));
+      req.setBody(BinaryData.fromBytes(body));
     }
     calls.incrementAndGet();
-    try (HttpResponse res = pipeline.sendSync(req, Context.NONE)) {
+    try (HttpResponse res = pipeline.sendSync(req, new Context(OPS_KEY, Math.max(1, ops)))) {
       byte[] bytes = res.getBodyAsBinaryData().toBytes();
       String raw = new String(bytes, StandardCharsets.UTF_8);
       JsonNode json;
@@ -370,6 +386,28 @@ public final class AtlasHttp {
         return next.processSync();
       } catch (RuntimeException e) {
         throw credentialFailure(e) != null ? new CredentialFailure(e) : e;
+      }
+    }
+  }
+
+  private static final String OPS_KEY = "lineage-ledger.purview.ops";
+
+  /** Paces every attempt, retries included (they cost Purview the same). */
+  private static final class Pacing extends HttpPipelineSyncPolicy {
+    private final Pacer pacer;
+
+    Pacing(Pacer pacer) {
+      this.pacer = pacer;
+    }
+
+    @Override
+    protected void beforeSendingRequest(HttpPipelineCallContext context) {
+      Object ops = context.getData(OPS_KEY).orElse(1);
+      try {
+        pacer.acquire(ops instanceof Integer i ? i : 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while pacing requests to Purview", e);
       }
     }
   }

@@ -157,19 +157,24 @@ public final class SyncEngine {
     }
     List<EntityMapper.Mapped> pending = new ArrayList<>();
     int[] pendingEntities = {0};
+    long[] pendingBytes = {0};
     long[] records = {0};
     PurviewException[] failure = {null};
     try {
       forEachUntil(from, until, r -> {
         EntityMapper.Mapped m = mapper.map(r);
         int n = distinct(m);
-        if (!pending.isEmpty() && pendingEntities[0] + n > options.batchSize()) {
+        long bytes = estimatedBytes(m);
+        if (!pending.isEmpty() && (pendingEntities[0] + n > options.batchSize()
+            || pendingBytes[0] + bytes > options.maxRequestBytes())) {
           flushOrStop(pending, failure);
           pending.clear();
           pendingEntities[0] = 0;
+          pendingBytes[0] = 0;
         }
         pending.add(m);
         pendingEntities[0] += n;
+        pendingBytes[0] += bytes;
         records[0]++;
       });
       if (!pending.isEmpty()) {
@@ -246,6 +251,37 @@ public final class SyncEngine {
     fullNext = full[0];
   }
 
+  /**
+   * About how many bytes a record adds to a bulk request: its entities' attributes as JSON, plus
+   * the object ids of references and classifications. An estimate for batching; the request
+   * itself is measured before it is sent (and split if it is over the limit).
+   */
+  private static long estimatedBytes(EntityMapper.Mapped m) {
+    long n = 0;
+    for (EntityMapper.EntityUpsert u : m.upserts()) {
+      n += 120 + Json.bytes(u.attributes()).length + 60L * u.classifications().size();
+      for (List<EntityMapper.EntityRef> refs : u.references().values()) {
+        for (EntityMapper.EntityRef r : refs) {
+          n += 90 + r.typeName().length() + r.qualifiedName().length();
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * A 5xx that says the request was too large: some front ends answer an oversize body with
+   * 500/502 instead of 413. Splitting the batch helps; sending it again as it is would not.
+   */
+  private static final java.util.regex.Pattern OVERSIZE = java.util.regex.Pattern.compile(
+      "(?i)too large|too big|request entity|payload|body size|request size|content.length"
+          + "|maximum (request|body|payload)");
+
+  static boolean oversize(AtlasHttp.Response r) {
+    return r.status() == 413
+        || r.status() >= 500 && OVERSIZE.matcher(r.errorMessage()).find();
+  }
+
   private static int distinct(EntityMapper.Mapped m) {
     return (int) m.upserts().stream().map(EntityMapper.EntityUpsert::ref).distinct().count();
   }
@@ -301,9 +337,17 @@ public final class SyncEngine {
       return;
     }
     types.ensureClassifications(req.classificationTypes());
+    byte[] body = Json.bytes(req.json());
+    if (body.length > options.maxRequestBytes() && batch.size() > 1) {
+      // Over the size limit: split before sending (the estimate that batched it was low).
+      for (List<EntityMapper.Mapped> half : BulkRequest.halves(batch)) {
+        send(half);
+      }
+      return;
+    }
     AtlasHttp.Response r;
     try {
-      r = http.send("POST", bulkPath, query, req.json());
+      r = http.send("POST", bulkPath, query, body, req.entityCount());
     } catch (PurviewException e) {
       if (e.reason() != PurviewException.Reason.UNAVAILABLE) {
         throw e;
@@ -317,6 +361,19 @@ public final class SyncEngine {
       return;
     }
     int s = r.status();
+    if (oversize(r)) {
+      if (batch.size() > 1) {
+        // 413, or a 5xx saying the body is too large: halve it rather than send it again.
+        for (List<EntityMapper.Mapped> half : BulkRequest.halves(batch)) {
+          send(half);
+        }
+        return;
+      }
+      LedgerRecord rec = batch.get(0).record();
+      throw new PurviewException(PurviewException.Reason.REJECTED, "Purview refused record "
+          + rec.seq() + " (" + rec.label() + ") as too large: its request is " + body.length
+          + " bytes; " + r.describe() + "; " + position(), s, r.errorCode(), rec.seq(), null);
+    }
     if (s == 408 || s == 429 || s >= 500) {
       throw new PurviewException(PurviewException.Reason.UNAVAILABLE, "Purview kept failing"
           + " records " + req.firstSeq() + ".." + last + " after " + (options.maxRetries() + 1)

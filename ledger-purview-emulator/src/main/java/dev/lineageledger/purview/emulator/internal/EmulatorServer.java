@@ -46,6 +46,7 @@ public final class EmulatorServer {
   private final HttpServer server;
   private final ExecutorService executor;
   private final String token;
+  private final long maxRequestBytes;
   private final TypeRegistry types = new TypeRegistry();
   private final EntityStore entities = new EntityStore(types);
   private final List<FaultState> faults = new ArrayList<>();
@@ -75,6 +76,12 @@ public final class EmulatorServer {
 
   public EmulatorServer(int port, String token, Duration latency, long seed, int threads)
       throws IOException {
+    this(port, token, latency, seed, threads, 0);
+  }
+
+  public EmulatorServer(int port, String token, Duration latency, long seed, int threads,
+      long maxRequestBytes) throws IOException {
+    this.maxRequestBytes = maxRequestBytes;
     // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm
     // meets the client's delayed ACK and every answer waits ~40 ms. Read once, at the first
     // server's creation, so it must be set before.
@@ -176,7 +183,7 @@ public final class EmulatorServer {
       body = in.readAllBytes();
     }
     sleep(latency);
-    Fault fault = pickFault(method, path);
+    Fault fault = pickFault(method, path, body.length);
     String faultName = fault == null ? null : fault.kind().name();
     try {
       if (!authorized(auth)) {
@@ -187,6 +194,14 @@ public final class EmulatorServer {
         ex.getResponseHeaders().add("WWW-Authenticate", "Bearer authorization_uri="
             + "\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"invalid_token\"");
         respond(ex, 401, err, method, path, query, null, auth);
+        return;
+      }
+      if (maxRequestBytes > 0 && body.length > maxRequestBytes) {
+        // As Azure's front ends answer a body over their limit: 413, before the service sees it.
+        ObjectNode err = Json.object();
+        err.putObject("error").put("code", "RequestEntityTooLarge").put("message",
+            "The request body is " + body.length + " bytes; the limit is " + maxRequestBytes);
+        respond(ex, 413, err, method, path, query, null, auth);
         return;
       }
       if (fault != null) {
@@ -243,12 +258,13 @@ public final class EmulatorServer {
         t.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
   }
 
-  private Fault pickFault(String method, String path) {
+  private Fault pickFault(String method, String path, long bodyBytes) {
     synchronized (faults) {
       for (FaultState s : faults) {
         Fault f = s.fault;
         if (f.path() != null && !path.contains(f.path())
-            || f.method() != null && !f.method().equalsIgnoreCase(method)) {
+            || f.method() != null && !f.method().equalsIgnoreCase(method)
+            || f.minBodyBytes() >= 0 && bodyBytes <= f.minBodyBytes()) {
           continue;
         }
         s.matched++;
