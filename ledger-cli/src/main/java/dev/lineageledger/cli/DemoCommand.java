@@ -124,7 +124,8 @@ final class DemoCommand implements Callable<Integer> {
     try {
       PurviewEmulator emulator = PurviewEmulator.start();
       PurviewSyncOptions o = PurviewSyncOptions.builder(PurviewEndpoint.of(emulator.datamapUrl()),
-          PurviewAuth.staticToken(java.util.UUID.randomUUID().toString())).build();
+          // Unpaced: the in-process emulator has no capacity units to respect.
+          PurviewAuth.staticToken(java.util.UUID.randomUUID().toString())).opsPerSecond(0).build();
       return new Purview(emulator, o, new PurviewClient(o));
     } catch (Exception e) {
       throw new java.util.concurrent.CompletionException(e);
