@@ -35,7 +35,7 @@ class AtlasRefereeTest {
   static AtlasTypeRegistry baseRegistry() throws Exception {
     AtlasTypeRegistry r = new AtlasTypeRegistry();
     try (InputStream in = PurviewEmulator.class.getResourceAsStream(
-        "internal/emulator/base-types.json")) {
+        "internal/base-types.json")) {
       add(r, AtlasType.fromJson(new String(in.readAllBytes(), "UTF-8"), AtlasTypesDef.class));
     }
     return r;
