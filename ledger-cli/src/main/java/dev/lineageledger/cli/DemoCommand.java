@@ -1,5 +1,6 @@
 package dev.lineageledger.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lineageledger.core.Ed25519Signer;
 import dev.lineageledger.core.InvalidRecordException;
 import dev.lineageledger.core.KeyFiles;
@@ -17,11 +18,11 @@ import dev.lineageledger.core.VerificationReport;
 import dev.lineageledger.core.VerifyOptions;
 import dev.lineageledger.purview.PurviewAuth;
 import dev.lineageledger.purview.PurviewClient;
-import dev.lineageledger.purview.PurviewEmulator;
+import dev.lineageledger.purview.PurviewEndpoint;
 import dev.lineageledger.purview.PurviewSync;
 import dev.lineageledger.purview.PurviewSyncOptions;
 import dev.lineageledger.purview.SyncResult;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.lineageledger.purview.emulator.PurviewEmulator;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,9 +34,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Record a realistic ML pipeline into a fresh ledger, checkpoint it, verify it and"
@@ -122,8 +123,9 @@ final class DemoCommand implements Callable<Integer> {
   private static Purview startPurview() {
     try {
       PurviewEmulator emulator = PurviewEmulator.start();
-      PurviewSyncOptions o = PurviewSyncOptions.builder(emulator.datamapEndpoint(),
-          PurviewAuth.staticToken(java.util.UUID.randomUUID().toString())).build();
+      PurviewSyncOptions o = PurviewSyncOptions.builder(PurviewEndpoint.of(emulator.datamapUrl()),
+          // Unpaced: the in-process emulator has no capacity units to respect.
+          PurviewAuth.staticToken(java.util.UUID.randomUUID().toString())).opsPerSecond(0).build();
       return new Purview(emulator, o, new PurviewClient(o));
     } catch (Exception e) {
       throw new java.util.concurrent.CompletionException(e);
@@ -134,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
   private void purview(Ledger l, long servingModel, Purview p) throws Exception {
     try (PurviewEmulator emulator = p.emulator()) {
       SyncResult r = PurviewSync.sync(l, p.options());
-      out.println(t.bold("Purview") + ": synced to an in-process emulator (" + emulator.datamapEndpoint()
+      out.println(t.bold("Purview") + ": synced to an in-process emulator (" + emulator.datamapUrl()
           + "): " + r.records() + " records as " + r.entities() + " Atlas entities in " + r.batches()
           + " bulk request" + (r.batches() == 1 ? "" : "s") + ", " + r.typesCreated() + " types created");
       JsonNode model = p.client().entityOfRecord(l, servingModel).orElseThrow();

@@ -40,7 +40,11 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
       msg = "unexpected error: " + e + " (run with --verbose for details)";
     }
     err.println("ledger: " + Main.firstLine(msg));
-    if (verbose) {
+    if (verbose && e instanceof PurviewException p && !p.details().isEmpty()) {
+      // A short account (e.g. why each credential of DefaultAzureCredential failed), not the
+      // hundreds of lines of its stack traces.
+      p.details().forEach(d -> err.println("  " + d));
+    } else if (verbose) {
       for (Throwable c = e; c != null; c = c.getCause()) {
         err.println("  caused by: " + c);
       }

@@ -1,7 +1,7 @@
 package dev.lineageledger.cli;
 
 import dev.lineageledger.purview.PurviewAuth;
-import dev.lineageledger.purview.PurviewEmulator;
+import dev.lineageledger.purview.emulator.PurviewEmulator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -59,12 +59,12 @@ final class PurviewEmulatorCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     out.println("Purview emulator on " + emulator.baseUri() + " (in memory; Ctrl-C stops it)");
-    out.println("  data map API  " + emulator.datamapEndpoint());
-    out.println("  classic API   " + emulator.catalogEndpoint());
+    out.println("  data map API  " + emulator.datamapUrl());
+    out.println("  classic API   " + emulator.catalogUrl());
     out.println("  auth          " + (token == null ? "any bearer token"
         : "the bearer token in " + tokenFile));
     out.println("Try: LEDGER_PURVIEW_TOKEN=dev ledger sync purview --endpoint "
-        + emulator.datamapEndpoint());
+        + emulator.datamapUrl());
     out.flush();
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

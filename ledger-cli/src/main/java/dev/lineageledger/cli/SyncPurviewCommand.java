@@ -6,6 +6,7 @@ import dev.lineageledger.core.Ledger;
 import dev.lineageledger.core.LedgerOptions;
 import dev.lineageledger.purview.PlannedRequest;
 import dev.lineageledger.purview.PurviewAuth;
+import dev.lineageledger.purview.PurviewCloud;
 import dev.lineageledger.purview.PurviewEndpoint;
 import dev.lineageledger.purview.PurviewSync;
 import dev.lineageledger.purview.PurviewSyncOptions;
@@ -31,10 +32,13 @@ import picocli.CommandLine.Spec;
         "Authentication: a static bearer token from --token-file or $" + PurviewAuth.TOKEN_ENV
             + " (for the emulator, CI, air-gapped use), otherwise DefaultAzureCredential"
             + " (environment service principal, workload or managed identity, Azure CLI)"
-            + " for scope " + PurviewAuth.SCOPE + ". Tokens are never printed."},
+            + " for the cloud's scope (" + PurviewAuth.SCOPE + " in the public cloud)."
+            + " Tokens are never printed."},
     footer = {"", "Examples:",
-        "  ledger sync purview --account contoso-purview --collection finance",
+        "  ledger sync purview --account contoso-purview --collection x3k9qa",
         "  ledger sync purview --account contoso-purview --dry-run",
+        "  ledger sync purview --account contoso-purview --cloud china",
+        "  ledger sync purview --new-portal",
         "  LEDGER_PURVIEW_TOKEN=dev ledger sync purview --endpoint http://127.0.0.1:8585/datamap/api"})
 final class SyncPurviewCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -49,12 +53,29 @@ final class SyncPurviewCommand implements Callable<Integer> {
         description = "Any Atlas v2 base URL, e.g. https://NAME.purview.azure.com/catalog/api (classic)"
             + " or the emulator's http://127.0.0.1:PORT/datamap/api.")
     String endpoint;
+
+    @Option(names = "--new-portal", required = true,
+        description = "Your tenant's account in the new Microsoft Purview portal:"
+            + " https://" + PurviewEndpoint.NEW_PORTAL_HOST + "/datamap/api.")
+    boolean newPortal;
   }
+
+  @Option(names = "--cloud", paramLabel = "CLOUD", defaultValue = "public",
+      description = "The Azure cloud of --account: public (NAME.purview.azure.com), china"
+          + " (NAME.purview.azure.cn) or usgov (NAME.purview.azure.us); it also picks the token"
+          + " scope and sign-in authority (default: public).")
+  String cloud;
+
+  @Option(names = "--scope", paramLabel = "SCOPE",
+      description = "Request Entra ID tokens for SCOPE instead of the cloud's"
+          + " (default: https://purview.azure.net/.default in the public cloud).")
+  String scope;
 
   @ArgGroup(exclusive = true, multiplicity = "1") Target target;
 
   @Option(names = "--collection", paramLabel = "ID",
-      description = "Purview collection to put the entities in (collectionId).")
+      description = "Purview collection to put the entities in: its system name (a short"
+          + " generated id such as x3k9qa, shown in the portal), not its friendly name.")
   String collection;
 
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "100",
@@ -71,27 +92,46 @@ final class SyncPurviewCommand implements Callable<Integer> {
       description = "Read a static bearer token from FILE instead of using Entra ID.")
   Path tokenFile;
 
-  @Option(names = "--full", description = "Push every record again from the first, not only new ones.")
+  @Option(names = "--full", description = "Push every record again from the first, not only new"
+      + " ones; if interrupted, the next sync finishes it.")
   boolean full;
 
   @Option(names = "--max-retries", paramLabel = "N", defaultValue = "6",
       description = "Retries per request after 429, 408, 5xx or a connection failure, 0..20 (default: 6).")
   int maxRetries;
 
+  @Option(names = "--capacity-units", paramLabel = "N", defaultValue = "1",
+      description = "Pace requests to N data map capacity units, 25 operations per second each"
+          + " (a bulk request of n entities is n operations); 1..10000 (default: 1).")
+  int capacityUnits;
+
+  @Option(names = "--max-request-bytes", paramLabel = "N", defaultValue = "2097152",
+      description = "Most bytes of one bulk request; larger batches are split (default: 2 MiB).")
+  int maxRequestBytes;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PurviewEndpoint endpoint;
     try {
-      endpoint = target.account != null ? PurviewEndpoint.account(target.account)
-          : PurviewEndpoint.of(target.endpoint);
+      PurviewCloud c = PurviewCloud.of(cloud);
+      if (target.account == null && c != PurviewCloud.PUBLIC) {
+        throw new UsageException("--cloud applies to --account; an --endpoint URL's host names"
+            + " its cloud");
+      }
+      endpoint = target.account != null ? PurviewEndpoint.account(target.account, c)
+          : target.newPortal ? PurviewEndpoint.newPortal() : PurviewEndpoint.of(target.endpoint);
+      if (scope != null) {
+        endpoint = endpoint.withScope(scope);
+      }
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
     PurviewSyncOptions options;
     try {
       options = PurviewSyncOptions.builder(endpoint, auth()).collection(collection)
-          .batchSize(batchSize).maxRetries(maxRetries).full(full).build();
+          .batchSize(batchSize).maxRetries(maxRetries).full(full).capacityUnits(capacityUnits)
+          .maxRequestBytes(maxRequestBytes).build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -140,6 +180,7 @@ final class SyncPurviewCommand implements Callable<Integer> {
     o.put("cursorBefore", r.cursorBefore());
     o.put("cursorAfter", r.cursorAfter());
     o.put("records", r.records());
+    o.put("replayed", r.replayed());
     o.put("batches", r.batches());
     o.put("requests", r.requests());
     o.put("retries", r.retries());
@@ -160,8 +201,14 @@ final class SyncPurviewCommand implements Callable<Integer> {
       return;
     }
     out.println("Synced " + ledger.path() + " to " + r.endpoint());
-    out.printf("  records   %d..%d (%d)%n", r.cursorAfter() - r.records(), r.cursorAfter() - 1,
-        r.records());
+    long fresh = r.records() - r.replayed();
+    if (r.replayed() > 0) {
+      out.printf("  replayed  %d record%s (full resync)%n", r.replayed(),
+          r.replayed() == 1 ? "" : "s");
+    }
+    if (fresh > 0) {
+      out.printf("  records   %d..%d (%d)%n", r.cursorAfter() - fresh, r.cursorAfter() - 1, fresh);
+    }
     out.printf("  entities  %d created, %d updated, %d unchanged%n", r.entitiesCreated(),
         r.entitiesUpdated(), r.entitiesUnchanged());
     out.printf("  requests  %d bulk batch%s, %d requests in all, %d retr%s%n", r.batches(),

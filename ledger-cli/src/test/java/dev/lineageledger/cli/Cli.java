@@ -55,7 +55,14 @@ final class Cli {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     pb.environment().remove("LEDGER_PATH");
     pb.environment().put("LEDGER_ACTOR", "tester@ci");
-    pb.environment().putAll(env);
+    // A null value removes the variable from the child's environment.
+    env.forEach((k, v) -> {
+      if (v == null) {
+        pb.environment().remove(k);
+      } else {
+        pb.environment().put(k, v);
+      }
+    });
     Process p = pb.start();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -48,9 +48,9 @@ class SecretsIT {
     String token = "eyJ0eXAiOiJKV1Qi." + System.nanoTime() + ".secret-bearer-token";
     Files.writeString(dir.resolve("token"), token + "\n");
     Files.writeString(dir.resolve("wrong-token"), token + "-wrong\n");
-    try (dev.lineageledger.purview.PurviewEmulator purview =
-        dev.lineageledger.purview.PurviewEmulator.builder().token(token).start()) {
-      String endpoint = purview.datamapEndpoint().toString();
+    try (dev.lineageledger.purview.emulator.PurviewEmulator purview =
+        dev.lineageledger.purview.emulator.PurviewEmulator.builder().token(token).start()) {
+      String endpoint = purview.datamapUrl();
       all.add(cli.run("sync", "purview", "--endpoint", endpoint, "--token-file", "token",
           "--ledger", "demo.ledger", "--verbose", "--json"));
       all.add(cli.run("sync", "purview", "--endpoint", endpoint, "--token-file", "wrong-token",

@@ -10,7 +10,7 @@ import dev.lineageledger.core.Receipt;
 import dev.lineageledger.core.RecordDraft;
 import dev.lineageledger.core.RecordKind;
 import dev.lineageledger.core.SigningMode;
-import dev.lineageledger.purview.PurviewEmulator;
+import dev.lineageledger.purview.emulator.PurviewEmulator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -73,7 +73,7 @@ class SyncPurviewCommandTest {
 
   @Test
   void syncsPrintsASummaryAndIsIdempotent() throws Exception {
-    Run r = run(sync("--endpoint", purview.datamapEndpoint().toString(), "--token-file",
+    Run r = run(sync("--endpoint", purview.datamapUrl(), "--token-file",
         tokenFile.toString(), "--json"));
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode s = Json.MAPPER.readTree(r.out());
@@ -82,11 +82,11 @@ class SyncPurviewCommandTest {
     assertThat(s.get("entities").get("created").asInt()).isEqualTo(3);
     assertThat(s.get("types").get("created").asInt()).isEqualTo(11);
     assertThat(purview.entityCount()).isEqualTo(3);
-    Run again = run(sync("--endpoint", purview.datamapEndpoint().toString(), "--token-file",
+    Run again = run(sync("--endpoint", purview.datamapUrl(), "--token-file",
         tokenFile.toString()));
     assertThat(again.code()).isZero();
     assertThat(again.out()).startsWith("Purview is up to date with " + ledger);
-    Run full = run(sync("--endpoint", purview.datamapEndpoint().toString(), "--token-file",
+    Run full = run(sync("--endpoint", purview.datamapUrl(), "--token-file",
         tokenFile.toString(), "--full"));
     assertThat(full.out()).contains("entities  0 created, 0 updated, 3 unchanged")
         .contains("cursor    3 (was 3)");
@@ -109,8 +109,28 @@ class SyncPurviewCommandTest {
   }
 
   @Test
+  void sovereignCloudsAndTheNewPortalHaveTheirOwnHosts() throws Exception {
+    Run china = run(sync("--account", "contoso", "--cloud", "china", "--dry-run"));
+    assertThat(china.code()).as(china.err()).isZero();
+    assertThat(china.out()).contains("POST https://contoso.purview.azure.cn/datamap/api/atlas/v2/"
+        + "entity/bulk?api-version=2023-09-01");
+    Run gov = run(sync("--account", "contoso", "--cloud", "usgov", "--dry-run"));
+    assertThat(gov.out()).contains("POST https://contoso.purview.azure.us/datamap/api/atlas/v2/");
+    Run portal = run(sync("--new-portal", "--dry-run"));
+    assertThat(portal.code()).as(portal.err()).isZero();
+    assertThat(portal.out()).contains("POST https://api.purview-service.microsoft.com/datamap/api/"
+        + "atlas/v2/entity/bulk?api-version=2023-09-01");
+    Run bad = run(sync("--account", "contoso", "--cloud", "mars", "--dry-run"));
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).isEqualTo("ledger: unknown cloud 'mars': use public, china or usgov\n");
+    Run endpointCloud = run(sync("--endpoint", "https://x.purview.azure.cn/catalog/api", "--cloud",
+        "china", "--dry-run"));
+    assertThat(endpointCloud.code()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
   void badInputIsAOneLineUsageError() throws Exception {
-    Run missing = run(sync("--endpoint", purview.datamapEndpoint().toString(), "--token-file",
+    Run missing = run(sync("--endpoint", purview.datamapUrl(), "--token-file",
         dir.resolve("nope").toString()));
     assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(missing.err()).isEqualTo("ledger: no such token file: " + dir.resolve("nope") + "\n");
@@ -142,7 +162,7 @@ class SyncPurviewCommandTest {
         .doesNotContain("\tat ").hasLineCount(1);
     Path wrong = dir.resolve("wrong");
     Files.writeString(wrong, "another-secret-value");
-    Run denied = run(sync("--endpoint", purview.catalogEndpoint().toString(), "--token-file",
+    Run denied = run(sync("--endpoint", purview.catalogUrl(), "--token-file",
         wrong.toString()));
     assertThat(denied.code()).isEqualTo(ExitCodes.IO);
     assertThat(denied.err()).startsWith("ledger: Purview refused the token (HTTP 401 Unauthorized")

@@ -15,6 +15,7 @@ import java.util.Objects;
  * CI and air-gapped use. The token is never printed: {@link #toString()} names only the kind.
  */
 public final class PurviewAuth {
+  /** The scope of Purview tokens in the public cloud; see {@link PurviewCloud#scope()}. */
   public static final String SCOPE = "https://purview.azure.net/.default";
   /** The environment variable a static token may come from. */
   public static final String TOKEN_ENV = "LEDGER_PURVIEW_TOKEN";
@@ -75,10 +76,28 @@ public final class PurviewAuth {
 
   /** The credential to use, or null for a static token. Builds DefaultAzureCredential lazily. */
   public TokenCredential tokenCredential() {
+    return tokenCredential(PurviewCloud.PUBLIC);
+  }
+
+  /**
+   * The credential to use for an account in {@code cloud}, or null for a static token.
+   * DefaultAzureCredential signs in at the cloud's Entra ID authority, unless
+   * {@code AZURE_AUTHORITY_HOST} says otherwise; a credential given explicitly is used as is.
+   */
+  public TokenCredential tokenCredential(PurviewCloud cloud) {
     if (staticToken != null) {
       return null;
     }
-    return credential != null ? credential : new DefaultAzureCredentialBuilder().build();
+    if (credential != null) {
+      return credential;
+    }
+    DefaultAzureCredentialBuilder b = new DefaultAzureCredentialBuilder()
+        .retryPolicy(dev.lineageledger.purview.internal.IdentityRetry.policy());
+    String env = System.getenv("AZURE_AUTHORITY_HOST");
+    if ((env == null || env.isBlank()) && cloud != PurviewCloud.PUBLIC) {
+      b.authorityHost(cloud.authorityHost());
+    }
+    return b.build();
   }
 
   @Override

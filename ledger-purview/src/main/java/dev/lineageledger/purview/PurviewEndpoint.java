@@ -14,33 +14,85 @@ import java.util.regex.Pattern;
  *   <li>{@link #account}: the data map API, {@code https://NAME.purview.azure.com/datamap/api}
  *       with {@code api-version=2023-09-01};
  *   <li>{@link #classic}: the classic catalog API, {@code https://NAME.purview.azure.com/catalog/api};
+ *   <li>{@link #newPortal}: the new Microsoft Purview portal's data map,
+ *       {@code https://api.purview-service.microsoft.com/datamap/api};
  *   <li>{@link #of}: any base URL, for example the emulator's; a path ending in
- *       {@code /datamap/api} gets the data map api-version.
+ *       {@code /datamap/api} gets the data map api-version, a sovereign host its cloud's scope.
  * </ul>
  */
 public final class PurviewEndpoint {
   public static final String DATAMAP_API_VERSION = "2023-09-01";
+  /**
+   * The classic catalog API's version for the operations outside {@code /atlas/v2} (its
+   * collection operations); its Atlas operations take none.
+   */
+  public static final String CATALOG_API_VERSION = "2022-03-01-preview";
   private static final Pattern ACCOUNT = Pattern.compile("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]");
+
+  /**
+   * The data-plane host of the new Microsoft Purview portal (purview.microsoft.com): one per
+   * tenant, not per account; the token's tenant selects the account.
+   */
+  public static final String NEW_PORTAL_HOST = "api.purview-service.microsoft.com";
 
   private final URI base;
   private final String apiVersion;
+  private final PurviewCloud cloud;
+  private final String scope;
 
-  private PurviewEndpoint(URI base, String apiVersion) {
+  private PurviewEndpoint(URI base, String apiVersion, PurviewCloud cloud, String scope) {
     this.base = base;
     this.apiVersion = apiVersion;
+    this.cloud = cloud;
+    this.scope = scope == null ? cloud.scope() : scope;
   }
 
   /** The data map API of account {@code name} (3..63 lowercase letters, digits or '-'). */
   public static PurviewEndpoint account(String name) {
+    return account(name, PurviewCloud.PUBLIC);
+  }
+
+  /**
+   * The data map API of account {@code name} in {@code cloud}, e.g.
+   * {@code https://NAME.purview.azure.cn/datamap/api} with tokens for the cloud's scope.
+   */
+  public static PurviewEndpoint account(String name, PurviewCloud cloud) {
     String n = checkAccount(name);
-    return new PurviewEndpoint(URI.create("https://" + n + ".purview.azure.com/datamap/api"),
-        DATAMAP_API_VERSION);
+    return new PurviewEndpoint(URI.create("https://" + n + "." + cloud.hostSuffix()
+        + "/datamap/api"), DATAMAP_API_VERSION, cloud, null);
   }
 
   /** The classic catalog API of account {@code name}. */
   public static PurviewEndpoint classic(String name) {
+    return classic(name, PurviewCloud.PUBLIC);
+  }
+
+  /** The classic catalog API of account {@code name} in {@code cloud}. */
+  public static PurviewEndpoint classic(String name, PurviewCloud cloud) {
     String n = checkAccount(name);
-    return new PurviewEndpoint(URI.create("https://" + n + ".purview.azure.com/catalog/api"), null);
+    return new PurviewEndpoint(URI.create("https://" + n + "." + cloud.hostSuffix()
+        + "/catalog/api"), null, cloud, null);
+  }
+
+  /**
+   * The data map API of the tenant's account in the new Microsoft Purview portal:
+   * {@code https://api.purview-service.microsoft.com/datamap/api} (public cloud scope).
+   */
+  public static PurviewEndpoint newPortal() {
+    return new PurviewEndpoint(URI.create("https://" + NEW_PORTAL_HOST + "/datamap/api"),
+        DATAMAP_API_VERSION, PurviewCloud.PUBLIC, null);
+  }
+
+  /**
+   * This endpoint with tokens requested for {@code scope} instead of its cloud's (for a cloud
+   * or gateway whose scope differs from the documented one).
+   */
+  public PurviewEndpoint withScope(String scope) {
+    if (scope == null || !scope.startsWith("https://") || scope.chars().anyMatch(c -> c <= ' ')) {
+      throw new IllegalArgumentException("scope '" + scope
+          + "' must be an https URI such as https://purview.azure.net/.default");
+    }
+    return new PurviewEndpoint(base, apiVersion, cloud, scope);
   }
 
   private static String checkAccount(String name) {
@@ -77,12 +129,23 @@ public final class PurviewEndpoint {
       path = path.substring(0, path.length() - 1);
     }
     URI base = URI.create(scheme + "://" + u.getRawAuthority() + path);
-    return new PurviewEndpoint(base, path.endsWith("/datamap/api") ? DATAMAP_API_VERSION : null);
+    return new PurviewEndpoint(base, path.endsWith("/datamap/api") ? DATAMAP_API_VERSION : null,
+        PurviewCloud.ofHost(u.getHost()), null);
   }
 
   /** The base URL, without a trailing slash; {@code /atlas/v2/...} follows it. */
   public URI baseUri() {
     return base;
+  }
+
+  /** The Entra ID scope of tokens for this endpoint (its cloud's, unless overridden). */
+  public String tokenScope() {
+    return scope;
+  }
+
+  /** The cloud: from the factory used, or for {@link #of} from the host's suffix. */
+  public PurviewCloud cloud() {
+    return cloud;
   }
 
   /** The {@code api-version} query parameter to send, or null. */
@@ -97,6 +160,11 @@ public final class PurviewEndpoint {
         && (h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1"));
   }
 
+  /** True for the classic catalog API (a base path ending in {@code /catalog/api}). */
+  public boolean isClassic() {
+    return base.getRawPath().endsWith("/catalog/api");
+  }
+
   public boolean isHttps() {
     return base.getScheme().equals("https");
   }
@@ -104,7 +172,7 @@ public final class PurviewEndpoint {
   @Override
   public boolean equals(Object o) {
     return o instanceof PurviewEndpoint e && e.base.equals(base)
-        && Objects.equals(e.apiVersion, apiVersion);
+        && Objects.equals(e.apiVersion, apiVersion) && e.scope.equals(scope);
   }
 
   @Override

@@ -29,14 +29,21 @@ public final class PurviewException extends Exception {
   private final int httpStatus;
   private final String atlasErrorCode;
   private final long recordSeq;
+  private final java.util.List<String> details;
 
   public PurviewException(Reason reason, String message, int httpStatus, String atlasErrorCode,
       long recordSeq, Throwable cause) {
+    this(reason, message, httpStatus, atlasErrorCode, recordSeq, cause, java.util.List.of());
+  }
+
+  public PurviewException(Reason reason, String message, int httpStatus, String atlasErrorCode,
+      long recordSeq, Throwable cause, java.util.List<String> details) {
     super(message, cause);
     this.reason = reason;
     this.httpStatus = httpStatus;
     this.atlasErrorCode = atlasErrorCode;
     this.recordSeq = recordSeq;
+    this.details = java.util.List.copyOf(details);
   }
 
   public PurviewException(Reason reason, String message, Throwable cause) {
@@ -55,6 +62,14 @@ public final class PurviewException extends Exception {
   /** Atlas's {@code errorCode} (e.g. {@code ATLAS-400-00-021}), or null. */
   public String atlasErrorCode() {
     return atlasErrorCode;
+  }
+
+  /**
+   * Short lines explaining the failure further (for example why each credential of
+   * DefaultAzureCredential failed), for a verbose report instead of a stack trace; often empty.
+   */
+  public java.util.List<String> details() {
+    return details;
   }
 
   /** The ledger record the failure is about, or -1. */

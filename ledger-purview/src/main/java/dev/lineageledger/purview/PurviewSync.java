@@ -39,6 +39,17 @@ public final class PurviewSync {
     return SyncEngine.dryRun(ledger, options, requests);
   }
 
+  /**
+   * The record an unfinished full resync to {@code endpoint} would replay next (the next sync
+   * finishes it before sending new records), or empty when none is pending.
+   */
+  public static java.util.OptionalLong fullResyncPending(Ledger ledger, PurviewEndpoint endpoint)
+      throws LedgerException {
+    long[] f = SyncEngine.parseFull(ledger.syncState(
+        SyncEngine.fullName(endpoint.baseUri().toString())).orElse(null));
+    return f[0] < f[1] ? java.util.OptionalLong.of(f[0]) : java.util.OptionalLong.empty();
+  }
+
   /** The next record a sync to {@code endpoint} would send (0 if it never ran). */
   public static long cursor(Ledger ledger, PurviewEndpoint endpoint) throws LedgerException {
     return SyncEngine.parseCursor(ledger.syncState(

@@ -5,13 +5,21 @@ import java.util.Objects;
 
 /**
  * How to sync: where to, as whom, in what batches, with what retry policy. Immutable; use
- * {@link #builder}. Defaults: batches of at most 100 entities, 6 retries per request with
+ * {@link #builder}. Defaults: batches of at most 100 entities and 2 MiB, paced to 25 operations
+ * per second (one data map capacity unit), 6 retries per request with
  * exponential backoff from 800 ms (with jitter, capped at 60 s, {@code Retry-After} honoured),
  * 10 s to connect and 60 s for a response.
  */
 public final class PurviewSyncOptions {
   public static final int DEFAULT_BATCH_SIZE = 100;
   public static final int MAX_BATCH_SIZE = 1000;
+  /** Operations per second per data map capacity unit (Microsoft: "Elastic data map"). */
+  public static final int OPS_PER_CAPACITY_UNIT = 25;
+  /**
+   * Default most bytes of one request body. Purview does not publish the limit of its bulk API;
+   * Azure front ends commonly refuse bodies over 4 MB, so half that leaves room.
+   */
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 * 1024;
 
   private final PurviewEndpoint endpoint;
   private final PurviewAuth auth;
@@ -23,6 +31,8 @@ public final class PurviewSyncOptions {
   private final Duration connectTimeout;
   private final Duration responseTimeout;
   private final boolean full;
+  private final double opsPerSecond;
+  private final int maxRequestBytes;
 
   private PurviewSyncOptions(Builder b) {
     this.endpoint = b.endpoint;
@@ -35,6 +45,8 @@ public final class PurviewSyncOptions {
     this.connectTimeout = b.connectTimeout;
     this.responseTimeout = b.responseTimeout;
     this.full = b.full;
+    this.opsPerSecond = b.opsPerSecond;
+    this.maxRequestBytes = b.maxRequestBytes;
   }
 
   public static Builder builder(PurviewEndpoint endpoint, PurviewAuth auth) {
@@ -83,6 +95,19 @@ public final class PurviewSyncOptions {
     return full;
   }
 
+  /**
+   * Operations per second requests are paced to (a bulk request of n entities is n
+   * operations); 0: not paced. Default 25, one capacity unit.
+   */
+  public double opsPerSecond() {
+    return opsPerSecond;
+  }
+
+  /** Most bytes of one bulk request body; larger batches are split (default 2 MiB). */
+  public int maxRequestBytes() {
+    return maxRequestBytes;
+  }
+
   public static final class Builder {
     private final PurviewEndpoint endpoint;
     private final PurviewAuth auth;
@@ -94,6 +119,8 @@ public final class PurviewSyncOptions {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration responseTimeout = Duration.ofSeconds(60);
     private boolean full;
+    private double opsPerSecond = OPS_PER_CAPACITY_UNIT;
+    private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
 
     private Builder(PurviewEndpoint endpoint, PurviewAuth auth) {
       this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -144,6 +171,33 @@ public final class PurviewSyncOptions {
 
     public Builder full(boolean full) {
       this.full = full;
+      return this;
+    }
+
+    /** Paces to {@code units} data map capacity units, 25 operations per second each. */
+    public Builder capacityUnits(int units) {
+      if (units < 1 || units > 10_000) {
+        throw new IllegalArgumentException("capacity units must be between 1 and 10000");
+      }
+      this.opsPerSecond = (double) units * OPS_PER_CAPACITY_UNIT;
+      return this;
+    }
+
+    /** Paces to {@code ops} operations per second; 0 turns pacing off (the emulator, tests). */
+    public Builder opsPerSecond(double ops) {
+      if (ops < 0 || Double.isNaN(ops)) {
+        throw new IllegalArgumentException("operations per second must be >= 0");
+      }
+      this.opsPerSecond = ops;
+      return this;
+    }
+
+    /** Most bytes of one bulk request body, 1 KiB..64 MiB (default 2 MiB). */
+    public Builder maxRequestBytes(int bytes) {
+      if (bytes < 1024 || bytes > 64 * 1024 * 1024) {
+        throw new IllegalArgumentException("max request bytes must be between 1024 and 67108864");
+      }
+      this.maxRequestBytes = bytes;
       return this;
     }
 

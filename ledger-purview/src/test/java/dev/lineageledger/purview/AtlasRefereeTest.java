@@ -1,11 +1,8 @@
 package dev.lineageledger.purview;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lineageledger.core.Ledger;
+import dev.lineageledger.purview.emulator.PurviewEmulator;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +19,9 @@ import org.apache.atlas.type.AtlasTypeRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Apache Atlas's own model classes and type registry (atlas-intg 2.4.0) as the referee of the
@@ -35,7 +35,7 @@ class AtlasRefereeTest {
   static AtlasTypeRegistry baseRegistry() throws Exception {
     AtlasTypeRegistry r = new AtlasTypeRegistry();
     try (InputStream in = PurviewEmulator.class.getResourceAsStream(
-        "internal/emulator/base-types.json")) {
+        "internal/base-types.json")) {
       add(r, AtlasType.fromJson(new String(in.readAllBytes(), "UTF-8"), AtlasTypesDef.class));
     }
     return r;
@@ -130,7 +130,7 @@ class AtlasRefereeTest {
     try (PurviewEmulator purview = PurviewEmulator.start();
         Ledger l = TestPipelines.create(dir.resolve("e.ledger"))) {
       TestPipelines.pipeline(l, "r1");
-      PurviewSync.sync(l, PurviewSyncOptions.builder(purview.datamapEndpoint(),
+      PurviewSync.sync(l, PurviewSyncOptions.builder(PurviewEndpoint.of(purview.datamapUrl()),
           PurviewAuth.staticToken("t")).build());
       Http http = new Http(purview, "/datamap/api", "t");
       Http.Res bulk = http.post("entity/bulk", Http.q("{'entities':[{'typeName':"

@@ -1,10 +1,9 @@
 package dev.lineageledger.purview;
 
-import static dev.lineageledger.purview.Http.q;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lineageledger.purview.emulator.Fault;
+import dev.lineageledger.purview.emulator.PurviewEmulator;
 import dev.lineageledger.purview.internal.TypeModel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +16,8 @@ import org.apache.atlas.type.AtlasTypeRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static dev.lineageledger.purview.Http.q;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The emulator on the wire. Error codes, HTTP statuses and messages are checked against Apache
@@ -142,6 +143,16 @@ class EmulatorTest {
         "lineage_ledger_deployment");
     assertAtlasError(bulk(target("-1", "q").replace("}}", "},'classifications':[{'typeName':'SECRET'}]}")),
         AtlasErrorCode.CLASSIFICATION_NOT_FOUND, "SECRET");
+    // A classification restricted to other entity types (directly or through its supertype).
+    assertThat(http.post("types/typedefs", q("{'classificationDefs':[{'name':'PROC_ONLY',"
+        + "'superTypes':[],'attributeDefs':[],'entityTypes':['Process']},{'name':'PROC_CHILD',"
+        + "'superTypes':['PROC_ONLY'],'attributeDefs':[],'entityTypes':[]}]}")).status())
+        .isEqualTo(200);
+    for (String c : List.of("PROC_ONLY", "PROC_CHILD")) {
+      assertAtlasError(bulk(target("-1", "q").replace("}}", "},'classifications':[{'typeName':'"
+          + c + "'}]}")), AtlasErrorCode.INVALID_ENTITY_FOR_CLASSIFICATION, "-1",
+          "lineage_ledger_deployment_target", c);
+    }
     assertAtlasError(http.post("entity/bulk", "{}"), AtlasErrorCode.INVALID_PARAMETERS,
         "no entities to create/update.");
     // All or nothing: nothing above was stored.

@@ -1,12 +1,11 @@
 package dev.lineageledger.purview;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lineageledger.core.Ledger;
 import dev.lineageledger.core.LedgerRecord;
 import dev.lineageledger.core.Receipt;
+import dev.lineageledger.purview.emulator.Fault;
+import dev.lineageledger.purview.emulator.PurviewEmulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** End to end against the emulator: the sync as a user runs it. */
 class PurviewSyncTest {
@@ -66,7 +67,7 @@ class PurviewSyncTest {
     assertThat(purview.entityCount()).isEqualTo(14);
     assertThat(r.batches()).isEqualTo(1);
     assertThat(r.typesCreated()).isEqualTo(10 + 2); // entity types + PII, PCI
-    assertThat(PurviewSync.cursor(ledger, purview.datamapEndpoint())).isEqualTo(ledger.size());
+    assertThat(PurviewSync.cursor(ledger, PurviewEndpoint.of(purview.datamapUrl()))).isEqualTo(ledger.size());
     qualifiedNamesWithoutDuplicates();
 
     // Cross-checkable: sequence and record hash on each entity.
@@ -219,14 +220,14 @@ class PurviewSyncTest {
     TestPipelines.many(ledger, 30);
     TreeMap<String, JsonNode> reference = new TreeMap<>();
     try (PurviewEmulator clean = PurviewEmulator.start()) {
-      PurviewSync.sync(ledger, PurviewSyncOptions.builder(clean.catalogEndpoint(),
-          PurviewAuth.staticToken("x")).batchSize(8).build());
+      PurviewSync.sync(ledger, PurviewSyncOptions.builder(PurviewEndpoint.of(clean.catalogUrl()),
+          PurviewAuth.staticToken("x")).batchSize(8).opsPerSecond(0).build());
       clean.entities().forEach(e -> reference.put(key(e), strip(e)));
     }
     int total;
     try (PurviewEmulator count = PurviewEmulator.start()) {
-      PurviewSync.sync(ledger, PurviewSyncOptions.builder(count.catalogEndpoint(),
-          PurviewAuth.staticToken("x")).batchSize(8).build());
+      PurviewSync.sync(ledger, PurviewSyncOptions.builder(PurviewEndpoint.of(count.catalogUrl()),
+          PurviewAuth.staticToken("x")).batchSize(8).opsPerSecond(0).build());
       total = (int) count.requests().stream().filter(q -> q.method().equals("POST")).count();
     }
     for (int k = 0; k < total; k++) {
@@ -234,12 +235,12 @@ class PurviewSyncTest {
         Fault drop = (k % 2 == 0 ? Fault.dropConnection() : Fault.dropAfterApply())
             .onMethod("POST").afterRequests(k).times(1);
         p.inject(drop);
-        PurviewSyncOptions o = PurviewSyncOptions.builder(p.catalogEndpoint(),
-            PurviewAuth.staticToken("x")).batchSize(8).maxRetries(0).build();
+        PurviewSyncOptions o = PurviewSyncOptions.builder(PurviewEndpoint.of(p.catalogUrl()),
+            PurviewAuth.staticToken("x")).batchSize(8).opsPerSecond(0).maxRetries(0).build();
         assertThatThrownBy(() -> PurviewSync.sync(ledger, o))
             .isInstanceOfSatisfying(PurviewException.class,
                 e -> assertThat(e.reason()).isEqualTo(PurviewException.Reason.UNAVAILABLE));
-        long cursor = PurviewSync.cursor(ledger, p.catalogEndpoint());
+        long cursor = PurviewSync.cursor(ledger, PurviewEndpoint.of(p.catalogUrl()));
         assertThat(cursor).isBetween(0L, ledger.size());
         SyncResult resumed = PurviewSync.sync(ledger, o);
         assertThat(resumed.cursorBefore()).isEqualTo(cursor);
@@ -253,12 +254,12 @@ class PurviewSyncTest {
     }
   }
 
-  private static String key(JsonNode e) {
+  static String key(JsonNode e) {
     return e.get("typeName").asText() + " " + e.get("attributes").get("qualifiedName").asText();
   }
 
   /** An entity without what differs between two Purviews (GUIDs, times, versions). */
-  private static JsonNode strip(JsonNode e) {
+  static JsonNode strip(JsonNode e) {
     com.fasterxml.jackson.databind.node.ObjectNode a =
         (com.fasterxml.jackson.databind.node.ObjectNode) e.get("attributes").deepCopy();
     for (String ref : List.of("inputs", "outputs")) {
@@ -282,7 +283,7 @@ class PurviewSyncTest {
     // transactions (0) and chargebacks (1), which Purview has never seen.
     long featurize = rs.get(3).seq();
     assertThat(ledger.compareAndSetSyncState(
-        "purview " + purview.datamapEndpoint().baseUri(), null, "{\"next\":2}")).isTrue();
+        "purview " + PurviewEndpoint.of(purview.datamapUrl()).baseUri(), null, "{\"next\":2}")).isTrue();
     assertThatThrownBy(this::sync).isInstanceOfSatisfying(PurviewException.class, e -> {
       assertThat(e.reason()).isEqualTo(PurviewException.Reason.REJECTED);
       assertThat(e.recordSeq()).isEqualTo(featurize);
@@ -294,7 +295,7 @@ class PurviewSyncTest {
           + " uniqueAttributes={qualifiedName:ledger://test.example/ml/fraud/0}} is not found;"
           + " cursor stays at " + featurize);
     });
-    assertThat(PurviewSync.cursor(ledger, purview.datamapEndpoint())).isEqualTo(featurize);
+    assertThat(PurviewSync.cursor(ledger, PurviewEndpoint.of(purview.datamapUrl()))).isEqualTo(featurize);
     // Record 2 (fraud-features) was acknowledged; nothing after the rejected record was sent.
     assertThat(purview.entityCount()).isEqualTo(1);
   }
@@ -302,7 +303,7 @@ class PurviewSyncTest {
   @Test
   void aWrongTokenStopsAtOnceWithoutRetriesOrTokenInTheMessage() throws Exception {
     TestPipelines.pipeline(ledger, "r1");
-    PurviewSyncOptions o = PurviewSyncOptions.builder(purview.datamapEndpoint(),
+    PurviewSyncOptions o = PurviewSyncOptions.builder(PurviewEndpoint.of(purview.datamapUrl()),
         PurviewAuth.staticToken("wrong-secret-token")).build();
     assertThatThrownBy(() -> PurviewSync.sync(ledger, o))
         .isInstanceOfSatisfying(PurviewException.class, e -> {
@@ -311,7 +312,7 @@ class PurviewSyncTest {
           assertThat(e.getMessage()).contains("Unauthorized").doesNotContain("wrong-secret-token");
         });
     assertThat(purview.requests()).hasSize(1);
-    assertThat(PurviewSync.cursor(ledger, purview.datamapEndpoint())).isZero();
+    assertThat(PurviewSync.cursor(ledger, PurviewEndpoint.of(purview.datamapUrl()))).isZero();
   }
 
   @Test
@@ -329,7 +330,9 @@ class PurviewSyncTest {
     assertThatThrownBy(() -> PurviewSync.sync(ledger, o))
         .isInstanceOfSatisfying(PurviewException.class, e -> {
           assertThat(e.reason()).isEqualTo(PurviewException.Reason.UNAVAILABLE);
-          assertThat(e.getMessage()).startsWith("cannot reach Purview at http://127.0.0.1:" + port);
+          assertThat(e.getMessage()).startsWith("cannot reach Purview at http://127.0.0.1:" + port)
+              .endsWith("(GET, 2 attempts so far): cannot connect to 127.0.0.1:" + port)
+              .doesNotContain("ClosedChannelException");
         });
   }
 
@@ -383,7 +386,7 @@ class PurviewSyncTest {
     SyncResult r = PurviewSync.dryRun(ledger, TestPipelines.options(purview).batchSize(12)
         .collection("finance").build(), planned::add);
     assertThat(purview.requests()).isEmpty();
-    assertThat(PurviewSync.cursor(ledger, purview.datamapEndpoint())).isZero();
+    assertThat(PurviewSync.cursor(ledger, PurviewEndpoint.of(purview.datamapUrl()))).isZero();
     assertThat(r.batches()).isEqualTo(3);
     assertThat(planned.get(0).url()).endsWith("/datamap/api/atlas/v2/types/typedefs?api-version=2023-09-01");
     assertThat(planned.get(1).body().get("classificationDefs").get(0).get("name").asText()).isEqualTo("PII");
@@ -396,19 +399,40 @@ class PurviewSyncTest {
   @Test
   void collectionAndApiVersionAreSentAndClassicHasNoApiVersion() throws Exception {
     TestPipelines.pipeline(ledger, "r1");
-    PurviewSync.sync(ledger, TestPipelines.options(purview).collection("finance").build());
+    PurviewSync.sync(ledger, TestPipelines.options(purview).collection("x3k9qa").build());
     PurviewEmulator.Request bulk = purview.requests().stream()
         .filter(q -> q.path().endsWith("/entity/bulk")).findFirst().orElseThrow();
     assertThat(bulk.path()).isEqualTo("/datamap/api/atlas/v2/entity/bulk");
-    assertThat(bulk.query()).isEqualTo("api-version=2023-09-01&collectionId=finance");
-    assertThat(purview.entities().get(0).get("collectionId").asText()).isEqualTo("finance");
+    assertThat(bulk.query()).isEqualTo("api-version=2023-09-01&collectionId=x3k9qa");
+    assertThat(purview.entities().get(0).get("collectionId").asText()).isEqualTo("x3k9qa");
     assertThat(purview.authorizationHeaders()).allMatch(h -> h.equals("Bearer " + TestPipelines.TOKEN));
 
     purview.clearRequests();
     SyncResult classic = PurviewSync.sync(ledger, PurviewSyncOptions.builder(
-        purview.catalogEndpoint(), PurviewAuth.staticToken(TestPipelines.TOKEN)).build());
+        PurviewEndpoint.of(purview.catalogUrl()), PurviewAuth.staticToken(TestPipelines.TOKEN)).build());
     assertThat(classic.entitiesUnchanged()).isEqualTo(14); // its own cursor; same entities
     assertThat(purview.requests()).allMatch(q -> q.path().startsWith("/catalog/api/atlas/v2/")
         && (q.query() == null || !q.query().contains("api-version")));
+  }
+
+  /**
+   * The classic catalog API ignores collectionId: entities go into a collection through its own
+   * operation, POST /catalog/api/collections/{collection}/entity/bulk (api-version
+   * 2022-03-01-preview), the collection named by its system name.
+   */
+  @Test
+  void theClassicApiPutsEntitiesIntoTheCollectionThroughItsCollectionOperation() throws Exception {
+    TestPipelines.pipeline(ledger, "r1");
+    PurviewSync.sync(ledger, PurviewSyncOptions.builder(PurviewEndpoint.of(purview.catalogUrl()),
+        PurviewAuth.staticToken(TestPipelines.TOKEN)).collection("x3k9qa").build());
+    List<PurviewEmulator.Request> bulks = purview.requests().stream()
+        .filter(q -> q.path().endsWith("/entity/bulk")).toList();
+    assertThat(bulks).isNotEmpty().allSatisfy(q -> {
+      assertThat(q.path()).isEqualTo("/catalog/api/collections/x3k9qa/entity/bulk");
+      assertThat(q.query()).isEqualTo("api-version=2022-03-01-preview");
+      assertThat(q.status()).isEqualTo(200);
+    });
+    assertThat(purview.entities()).hasSize(14)
+        .allSatisfy(e -> assertThat(e.get("collectionId").asText()).isEqualTo("x3k9qa"));
   }
 }

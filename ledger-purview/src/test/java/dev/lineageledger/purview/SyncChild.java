@@ -14,7 +14,7 @@ public final class SyncChild {
   public static void main(String[] args) throws Exception {
     try (Ledger l = Ledger.open(Path.of(args[0]), LedgerOptions.builder().build())) {
       PurviewSync.sync(l, PurviewSyncOptions.builder(PurviewEndpoint.of(args[1]),
-          PurviewAuth.staticToken(args[2])).batchSize(Integer.parseInt(args[3])).build());
+          PurviewAuth.staticToken(args[2])).batchSize(Integer.parseInt(args[3])).opsPerSecond(0).build());
     }
     System.out.println("DONE");
   }

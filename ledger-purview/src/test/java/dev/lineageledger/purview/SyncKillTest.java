@@ -1,10 +1,10 @@
 package dev.lineageledger.purview;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lineageledger.core.Ledger;
 import dev.lineageledger.core.LedgerOptions;
+import dev.lineageledger.purview.emulator.Fault;
+import dev.lineageledger.purview.emulator.PurviewEmulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A sync in another JVM killed with SIGKILL at the worst moment: Purview has applied a bulk
@@ -42,7 +43,7 @@ class SyncKillTest {
       });
       String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-          SyncChild.class.getName(), file.toString(), purview.datamapEndpoint().toString(),
+          SyncChild.class.getName(), file.toString(), purview.datamapUrl(),
           TestPipelines.TOKEN, "10").redirectErrorStream(true)
           .redirectOutput(dir.resolve("child.out").toFile()).start();
       try {
@@ -56,7 +57,7 @@ class SyncKillTest {
       int appliedBeforeKill = purview.entityCount();
 
       try (Ledger l = Ledger.open(file, LedgerOptions.builder().build())) {
-        long cursor = PurviewSync.cursor(l, purview.datamapEndpoint());
+        long cursor = PurviewSync.cursor(l, PurviewEndpoint.of(purview.datamapUrl()));
         assertThat(cursor).isGreaterThan(0).isLessThan(size);
         purview.onRequest(null);
         SyncResult r = PurviewSync.sync(l, TestPipelines.options(purview).batchSize(10).build());

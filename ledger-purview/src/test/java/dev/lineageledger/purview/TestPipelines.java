@@ -8,6 +8,7 @@ import dev.lineageledger.core.Receipt;
 import dev.lineageledger.core.RecordDraft;
 import dev.lineageledger.core.RecordKind;
 import dev.lineageledger.core.SigningMode;
+import dev.lineageledger.purview.emulator.PurviewEmulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,10 +28,10 @@ final class TestPipelines {
         .checkpointIntervalMillis(0).build());
   }
 
-  /** Options for the emulator: static token, quick retries, short timeouts. */
+  /** Options for the emulator: static token, quick retries, short timeouts, no pacing. */
   static PurviewSyncOptions.Builder options(PurviewEmulator e) {
-    return PurviewSyncOptions.builder(e.datamapEndpoint(), PurviewAuth.staticToken(TOKEN))
-        .retryDelays(Duration.ofMillis(5), Duration.ofMillis(50)).maxRetries(6)
+    return PurviewSyncOptions.builder(PurviewEndpoint.of(e.datamapUrl()), PurviewAuth.staticToken(TOKEN))
+        .retryDelays(Duration.ofMillis(5), Duration.ofMillis(50)).maxRetries(6).opsPerSecond(0)
         .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
   }
 

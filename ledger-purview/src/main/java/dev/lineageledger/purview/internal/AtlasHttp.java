@@ -15,7 +15,10 @@ import com.azure.core.http.policy.ExponentialBackoff;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.policy.HttpPipelineSyncPolicy;
+import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.core.http.policy.RequestRetryCondition;
 import com.azure.core.http.policy.RetryPolicy;
+import com.azure.core.http.policy.RetryStrategy;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,6 +81,7 @@ public final class AtlasHttp {
   }
 
   private final PurviewEndpoint endpoint;
+  private final String authName;
   private final HttpPipeline pipeline;
   private final AtomicInteger attempts = new AtomicInteger();
   private final AtomicInteger calls = new AtomicInteger();
@@ -85,6 +89,7 @@ public final class AtlasHttp {
   public AtlasHttp(PurviewSyncOptions o) throws PurviewException {
     this.endpoint = o.endpoint();
     PurviewAuth auth = o.auth();
+    this.authName = auth.toString();
     if (auth.revealStaticToken() != null && !endpoint.isHttps() && !endpoint.isLoopbackHttp()) {
       throw new PurviewException(PurviewException.Reason.CONFIG, "refusing to send a bearer"
           + " token over plain http to " + endpoint.baseUri().getHost()
@@ -97,11 +102,14 @@ public final class AtlasHttp {
         .build();
     List<HttpPipelinePolicy> policies = new ArrayList<>();
     policies.add(new HeaderPolicy());
-    policies.add(new RetryPolicy(new ExponentialBackoff(new ExponentialBackoffOptions()
-        .setMaxRetries(o.maxRetries())
-        .setBaseDelay(o.retryBaseDelay())
-        .setMaxDelay(o.retryMaxDelay()))));
+    policies.add(new RetryPolicy(new FailFastOnCredentials(new ExponentialBackoff(
+        new ExponentialBackoffOptions()
+            .setMaxRetries(o.maxRetries())
+            .setBaseDelay(o.retryBaseDelay())
+            .setMaxDelay(o.retryMaxDelay())))));
     policies.add(new AttemptCounter());
+    policies.add(new Pacing(new Pacer(o.opsPerSecond())));
+    policies.add(new CredentialBarrier());
     if (auth.revealStaticToken() != null) {
       policies.add(new StaticTokenPolicy(auth.revealStaticToken()));
     } else {
@@ -111,12 +119,12 @@ public final class AtlasHttp {
       }
       TokenCredential credential;
       try {
-        credential = auth.tokenCredential();
+        credential = auth.tokenCredential(endpoint.cloud());
       } catch (RuntimeException e) {
         throw new PurviewException(PurviewException.Reason.AUTH,
             "cannot set up " + auth + ": " + firstLine(e), e);
       }
-      policies.add(new BearerTokenAuthenticationPolicy(credential, PurviewAuth.SCOPE));
+      policies.add(new BearerTokenAuthenticationPolicy(credential, endpoint.tokenScope()));
     }
     this.pipeline = new HttpPipelineBuilder().httpClient(client)
         .policies(policies.toArray(new HttpPipelinePolicy[0])).build();
@@ -162,14 +170,29 @@ public final class AtlasHttp {
    */
   public Response send(String method, String path, Map<String, String> query, JsonNode body)
       throws PurviewException {
+    return send(method, path, query, body, 1);
+  }
+
+  /**
+   * As {@link #send(String, String, Map, JsonNode)}, for a request that is {@code ops} data map
+   * operations (a bulk request of n entities is n), which is what it is paced by.
+   */
+  public Response send(String method, String path, Map<String, String> query, JsonNode body,
+      int ops) throws PurviewException {
+    return send(method, path, query, body == null ? null : Json.bytes(body), ops);
+  }
+
+  /** As above, with the body already serialised (so its size can be checked first). */
+  public Response send(String method, String path, Map<String, String> query, byte[] body,
+      int ops) throws PurviewException {
     String url = url(path, query);
     HttpRequest req = new HttpRequest(HttpMethod.valueOf(method), url);
     if (body != null) {
       req.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json");
-      req.setBody(BinaryData.fromBytes(Json.bytes(body)));
+      req.setBody(BinaryData.fromBytes(body));
     }
     calls.incrementAndGet();
-    try (HttpResponse res = pipeline.sendSync(req, Context.NONE)) {
+    try (HttpResponse res = pipeline.sendSync(req, new Context(OPS_KEY, Math.max(1, ops)))) {
       byte[] bytes = res.getBodyAsBinaryData().toBytes();
       String raw = new String(bytes, StandardCharsets.UTF_8);
       JsonNode json;
@@ -191,22 +214,90 @@ public final class AtlasHttp {
     }
   }
 
-  private PurviewException describeFailure(String method, RuntimeException e) {
-    String cls = e.getClass().getName();
-    if (cls.startsWith("com.azure.identity") || cls.contains("ClientAuthenticationException")
-        || cls.contains("CredentialUnavailable")) {
-      return new PurviewException(PurviewException.Reason.AUTH, "cannot get an Entra ID token"
-          + " for " + PurviewAuth.SCOPE + ": " + firstLine(e), e);
+  private PurviewException describeFailure(String method, RuntimeException thrown) {
+    RuntimeException e = thrown instanceof CredentialFailure c ? c.original : thrown;
+    Throwable credentialFailure = credentialFailure(e);
+    if (credentialFailure != null) {
+      return credentialFailure(credentialFailure, e);
     }
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
     String what = root instanceof HttpTimeoutException || root instanceof TimeoutException
-        ? "timed out" : root instanceof UncheckedIOException || root instanceof IOException
+        ? "timed out" : refused(e) ? "cannot connect to " + hostPort()
+        : root instanceof UncheckedIOException || root instanceof IOException
         ? firstLine(root) : firstLine(e);
     return new PurviewException(PurviewException.Reason.UNAVAILABLE, "cannot reach Purview at "
         + endpoint + " (" + method + ", " + attempts.get() + " attempts so far): " + what, e);
+  }
+
+  /**
+   * The credential failure in {@code t}'s cause chain, or null: azure-core's
+   * ClientAuthenticationException (azure-identity's CredentialUnavailableException is one),
+   * anything thrown by azure-identity or MSAL.
+   */
+  static Throwable credentialFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      String cls = c.getClass().getName();
+      if (c instanceof ClientAuthenticationException || cls.startsWith("com.azure.identity.")
+          || cls.startsWith("com.microsoft.aad.msal4j.")) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * One line that says what to do, and the credential chain's reasons (one short line each) as
+   * details for --verbose: DefaultAzureCredential's message lists every credential it tried,
+   * which as a stack trace is hundreds of lines.
+   */
+  private PurviewException credentialFailure(Throwable failure, RuntimeException e) {
+    String scope = endpoint.tokenScope();
+    String why = firstLine(failure).strip();
+    while (why.endsWith(".")) {
+      why = why.substring(0, why.length() - 1);
+    }
+    String message = "cannot get an Entra ID token for " + scope + " from " + authName + ": "
+        + why + ". To fix: sign in with `az login`; or set AZURE_TENANT_ID,"
+        + " AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH) for a"
+        + " service principal; or run where a managed identity is assigned (AZURE_CLIENT_ID"
+        + " picks a user-assigned one); or give a static token with --token-file"
+        + " (--verbose shows why each credential failed)";
+    List<String> details = new ArrayList<>();
+    for (Throwable c = failure; c != null && details.size() < 24;
+        c = c.getCause() == c ? null : c.getCause()) {
+      String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+      for (String line : m.split("\\R")) {
+        String l = line.strip();
+        if (!l.isEmpty() && details.size() < 24 && !details.contains(l)) {
+          details.add(l.length() > 240 ? l.substring(0, 240) + "..." : l);
+        }
+      }
+    }
+    return new PurviewException(PurviewException.Reason.AUTH, message, 0, null, -1, e, details);
+  }
+
+  /**
+   * A refused (or otherwise failed) TCP connect: the JDK client reports it as a
+   * ConnectException, often with a bare ClosedChannelException as its only cause, whose name
+   * says nothing to a user.
+   */
+  private static boolean refused(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof java.net.ConnectException || c instanceof java.nio.channels.ClosedChannelException
+          || c instanceof java.net.UnknownHostException || c instanceof java.net.NoRouteToHostException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private String hostPort() {
+    java.net.URI u = endpoint.baseUri();
+    int port = u.getPort() >= 0 ? u.getPort() : u.getScheme().equals("https") ? 443 : 80;
+    return u.getHost() + ":" + port;
   }
 
   static String firstLine(Throwable t) {
@@ -216,6 +307,109 @@ public final class AtlasHttp {
     }
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  /**
+   * azure-core's retry strategy, except that a credential failure is never retried: the token
+   * is obtained inside the retry policy (so every retry carries a fresh one), and
+   * DefaultAzureCredential failing — nothing configured, `az` not signed in, no managed
+   * identity — is not something waiting fixes. Retried, it took minutes to report.
+   */
+  static final class FailFastOnCredentials implements RetryStrategy {
+    private final RetryStrategy backoff;
+
+    FailFastOnCredentials(RetryStrategy backoff) {
+      this.backoff = backoff;
+    }
+
+    @Override
+    public int getMaxRetries() {
+      return backoff.getMaxRetries();
+    }
+
+    @Override
+    public java.time.Duration calculateRetryDelay(int retryAttempts) {
+      return backoff.calculateRetryDelay(retryAttempts);
+    }
+
+    @Override
+    public java.time.Duration calculateRetryDelay(RequestRetryCondition condition) {
+      return backoff.calculateRetryDelay(condition);
+    }
+
+    @Override
+    public boolean shouldRetry(HttpResponse response) {
+      return backoff.shouldRetry(response);
+    }
+
+    @Override
+    public boolean shouldRetryException(Throwable throwable) {
+      return !(throwable instanceof CredentialFailure) && backoff.shouldRetryException(throwable);
+    }
+
+    @Override
+    public boolean shouldRetryCondition(RequestRetryCondition condition) {
+      return !(condition.getThrowable() instanceof CredentialFailure)
+          && backoff.shouldRetryCondition(condition);
+    }
+  }
+
+  /**
+   * A credential failure on its way through the retry policy. azure-core's RetryPolicy asks the
+   * strategy about an exception and then about each of its causes, and a credential failure's
+   * causes are often retryable-looking I/O errors (the managed identity endpoint refused the
+   * connection), so the failure travels without a cause; {@link #send} unwraps it.
+   */
+  static final class CredentialFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient RuntimeException original;
+
+    CredentialFailure(RuntimeException original) {
+      super("credential failure", null, false, false);
+      this.original = original;
+    }
+  }
+
+  /** Between the retry policy and the token policy: marks credential failures (see above). */
+  private static final class CredentialBarrier implements HttpPipelinePolicy {
+    @Override
+    public reactor.core.publisher.Mono<HttpResponse> process(HttpPipelineCallContext context,
+        com.azure.core.http.HttpPipelineNextPolicy next) {
+      return next.process().onErrorMap(e -> e instanceof RuntimeException r
+          && credentialFailure(r) != null ? new CredentialFailure(r) : e);
+    }
+
+    @Override
+    public HttpResponse processSync(HttpPipelineCallContext context,
+        com.azure.core.http.HttpPipelineNextSyncPolicy next) {
+      try {
+        return next.processSync();
+      } catch (RuntimeException e) {
+        throw credentialFailure(e) != null ? new CredentialFailure(e) : e;
+      }
+    }
+  }
+
+  private static final String OPS_KEY = "lineage-ledger.purview.ops";
+
+  /** Paces every attempt, retries included (they cost Purview the same). */
+  private static final class Pacing extends HttpPipelineSyncPolicy {
+    private final Pacer pacer;
+
+    Pacing(Pacer pacer) {
+      this.pacer = pacer;
+    }
+
+    @Override
+    protected void beforeSendingRequest(HttpPipelineCallContext context) {
+      Object ops = context.getData(OPS_KEY).orElse(1);
+      try {
+        pacer.acquire(ops instanceof Integer i ? i : 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while pacing requests to Purview", e);
+      }
+    }
   }
 
   /** Counts each attempt; sits after the retry policy so it sees retries too. */

@@ -41,8 +41,35 @@ public final class EntityMapper {
     }
   }
 
+  /**
+   * The ledger's state at the tip for the "latest wins" attributes: the latest approval of each
+   * subject and the latest deployment to each target. Every entity is sent with these, not with
+   * the state at the record being sent, so replaying old records (a full resync, a resumed sync)
+   * never shows Purview an older state than it had.
+   */
+  public static final class TipState {
+    private final Map<Long, Long> latestApproval = new java.util.HashMap<>();
+    private final Map<String, Long> latestDeployment = new java.util.HashMap<>();
+
+    /** Notes one record; records must come in sequence order. */
+    public void observe(LedgerRecord r) {
+      if (r.kind().equals("approval")) {
+        JsonNode s = r.body().path("subject").get("seq");
+        if (s != null && s.canConvertToLong()) {
+          latestApproval.put(s.asLong(), r.seq());
+        }
+      } else if (r.kind().equals("deployment")) {
+        String t = Json.text(r.body(), "target");
+        if (t != null) {
+          latestDeployment.put(t, r.seq());
+        }
+      }
+    }
+  }
+
   private final String origin;
   private final RecordLookup lookup;
+  private final TipState tip;
   private final Map<Long, LedgerRecord> cache = new LinkedHashMap<>(64, 0.75f, true) {
     private static final long serialVersionUID = 1L;
 
@@ -52,9 +79,28 @@ public final class EntityMapper {
     }
   };
 
+  /** A mapper that knows no later records than the one it maps (for reading back). */
   public EntityMapper(String origin, RecordLookup lookup) {
+    this(origin, lookup, new TipState());
+  }
+
+  /**
+   * A mapper whose "latest wins" attributes come from {@code tip}, which must have observed
+   * every record from the first one mapped to the ledger's tip.
+   */
+  public EntityMapper(String origin, RecordLookup lookup, TipState tip) {
     this.origin = origin;
     this.lookup = lookup;
+    this.tip = tip;
+  }
+
+  /** The latest approval of {@code subject} at the tip, or {@code atLeast} if later, or null. */
+  private LedgerRecord latestApproval(long subject, LedgerRecord atLeast) throws LedgerException {
+    Long s = tip.latestApproval.get(subject);
+    if (atLeast != null && (s == null || atLeast.seq() > s)) {
+      return atLeast;
+    }
+    return s == null ? null : get(s);
   }
 
   public Mapped map(LedgerRecord r) throws LedgerException {
@@ -97,11 +143,20 @@ public final class EntityMapper {
     return r.body().has("inputs") || r.body().has("outputs");
   }
 
-  private ObjectNode base(LedgerRecord r, String name) {
+  private ObjectNode base(LedgerRecord r, String name) throws LedgerException {
     ObjectNode a = Json.object();
     a.put("qualifiedName", QualifiedNames.record(origin, r.seq()));
     a.put("name", name);
     ledgerAttrs(a, r);
+    return a;
+  }
+
+  /** The latest approval of record {@code r} at the tip, if any, on its entity. */
+  private ObjectNode withApproval(ObjectNode a, LedgerRecord r) throws LedgerException {
+    LedgerRecord approval = latestApproval(r.seq(), null);
+    if (approval != null) {
+      approvalAttrs(a, approval);
+    }
     return a;
   }
 
@@ -163,7 +218,7 @@ public final class EntityMapper {
     return v == null ? n : n + "@" + v;
   }
 
-  private EntityUpsert dataset(LedgerRecord r) {
+  private EntityUpsert dataset(LedgerRecord r) throws LedgerException {
     JsonNode b = r.body();
     ObjectNode a = base(r, nameAt(b, "name", "version"));
     copyText(a, "datasetName", b, "name");
@@ -188,10 +243,10 @@ public final class EntityMapper {
       });
     }
     return new EntityUpsert(new EntityRef(TypeModel.DATASET_VERSION, a.get("qualifiedName").textValue()),
-        a, Map.of(), List.copyOf(classes));
+        withApproval(a, r), Map.of(), List.copyOf(classes));
   }
 
-  private EntityUpsert model(LedgerRecord r) {
+  private EntityUpsert model(LedgerRecord r) throws LedgerException {
     JsonNode b = r.body();
     ObjectNode a = base(r, nameAt(b, "name", "version"));
     copyText(a, "modelName", b, "name");
@@ -203,7 +258,7 @@ public final class EntityMapper {
     copyMetrics(a, b);
     copyJson(a, "properties", b, "properties");
     return new EntityUpsert(new EntityRef(TypeModel.MODEL_VERSION, a.get("qualifiedName").textValue()),
-        a, Map.of(), List.of());
+        withApproval(a, r), Map.of(), List.of());
   }
 
   private EntityUpsert transform(LedgerRecord r) throws LedgerException {
@@ -225,7 +280,7 @@ public final class EntityMapper {
     }
     copyJson(a, "properties", b, "properties");
     return new EntityUpsert(new EntityRef(TypeModel.transformType(Json.text(b, "type")),
-        a.get("qualifiedName").textValue()), a, inputsOutputs(b), List.of());
+        a.get("qualifiedName").textValue()), withApproval(a, r), inputsOutputs(b), List.of());
   }
 
   /**
@@ -277,12 +332,26 @@ public final class EntityMapper {
     if (approval != null && approval.has("seq")) {
       approvalAttrs(d, get(approval.get("seq").asLong()));
     }
+    withApproval(d, r);
     Map<String, List<EntityRef>> refs = new LinkedHashMap<>();
     refs.put("inputs", List.of(model));
     refs.put("outputs", List.of(targetRef));
+    return List.of(new EntityUpsert(targetRef, target(target, r), Map.of(), List.of()),
+        new EntityUpsert(new EntityRef(TypeModel.DEPLOYMENT, d.get("qualifiedName").textValue()),
+            d, refs, List.of()));
+  }
 
+  /**
+   * A deployment target as the latest deployment to it at the tip left it (or {@code r}, if
+   * later): what it serves now, not what it served when {@code r} was recorded.
+   */
+  private ObjectNode target(String target, LedgerRecord r) throws LedgerException {
+    Long s = tip.latestDeployment.get(target);
+    LedgerRecord latest = s == null || s < r.seq() ? r : get(s);
+    JsonNode b = latest.body();
+    String action = Json.text(b, "action");
     ObjectNode t = Json.object();
-    t.put("qualifiedName", targetRef.qualifiedName());
+    t.put("qualifiedName", QualifiedNames.deploymentTarget(origin, target));
     t.put("name", target);
     t.put("target", target);
     copyText(t, "environment", b, "environment");
@@ -290,12 +359,10 @@ public final class EntityMapper {
     if ("retire".equals(action)) {
       t.putNull("servingModel");
     } else {
-      t.put("servingModel", model.qualifiedName());
+      t.put("servingModel", entityOf(b.get("model").get("seq").asLong()).qualifiedName());
     }
-    ledgerAttrs(t, r);
-    return List.of(new EntityUpsert(targetRef, t, Map.of(), List.of()),
-        new EntityUpsert(new EntityRef(TypeModel.DEPLOYMENT, d.get("qualifiedName").textValue()),
-            d, refs, List.of()));
+    ledgerAttrs(t, latest);
+    return t;
   }
 
   private static void approvalAttrs(ObjectNode a, LedgerRecord approval) {
@@ -322,14 +389,16 @@ public final class EntityMapper {
     List<EntityUpsert> subjectEntities = map(subject).upserts();
     EntityUpsert main = subjectEntities.get(subjectEntities.size() - 1);
     ObjectNode a = main.attributes().deepCopy();
-    approvalAttrs(a, r);
+    // The latest approval of the subject at the tip wins, which is this one or a later one.
+    approvalAttrs(a, latestApproval(subjectSeq, r));
     return List.of(new EntityUpsert(main.ref(), a, main.references(), main.classifications()));
   }
 
   private EntityUpsert custom(LedgerRecord r) throws LedgerException {
     JsonNode b = r.body();
     String name = Json.text(b, "name");
-    ObjectNode a = base(r, name == null ? r.kind() + " #" + r.seq() : nameAt(b, "name", "version"));
+    ObjectNode a = withApproval(base(r, name == null ? r.kind() + " #" + r.seq()
+        : nameAt(b, "name", "version")), r);
     a.put("customKind", r.kind());
     a.put("body", new String(CanonicalJson.canonicalize(b), java.nio.charset.StandardCharsets.UTF_8));
     boolean process = isCustomProcess(r);

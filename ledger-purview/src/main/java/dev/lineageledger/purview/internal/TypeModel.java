@@ -156,21 +156,52 @@ public final class TypeModel {
   }
 
   /**
-   * The Atlas classification type for a ledger classification such as {@code PII}: the same
-   * name when Atlas accepts it as a type name (a letter, then letters, digits, '_' or spaces),
-   * otherwise every other character replaced by '_' (and a leading {@code C_} if it does not
-   * start with a letter).
+   * The prefix of classification types whose ledger names Purview would not accept as they are
+   * (docs/PURVIEW.md "Classifications"). Reserved: a ledger name that itself starts with it
+   * (in any case) is encoded too, so the mapping stays one-to-one.
+   */
+  public static final String ENCODED_CLASSIFICATION_PREFIX = "LINEAGE_LEDGER.";
+
+  /** Purview's rule for classification names: a letter, then letters, digits, '.' or '_'. */
+  private static final java.util.regex.Pattern PURVIEW_CLASSIFICATION =
+      java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9._]*");
+
+  /** Microsoft's system classifications live in this reserved namespace. */
+  public static final String SYSTEM_CLASSIFICATION_PREFIX = "MICROSOFT.";
+
+  /**
+   * The Purview classification type for a ledger classification. One-to-one, so distinct
+   * ledger names never share a type:
+   *
+   * <ul>
+   *   <li>a name Purview accepts as it is (a letter, then letters, digits, '.' or '_'), unless
+   *       it starts with {@value #ENCODED_CLASSIFICATION_PREFIX}, is used as itself: {@code PII},
+   *       {@code pii.email}, and Microsoft's system classifications such as
+   *       {@code MICROSOFT.PERSONAL.EMAIL};
+   *   <li>any other name becomes {@value #ENCODED_CLASSIFICATION_PREFIX} followed by the name
+   *       with every character other than an ASCII letter or digit written as {@code _XX} per
+   *       UTF-8 byte (two upper-case hex digits): {@code pii-email} becomes
+   *       {@code LINEAGE_LEDGER.pii_2Demail}, {@code GDPR special category} becomes
+   *       {@code LINEAGE_LEDGER.GDPR_20special_20category}. Since '_' is always followed by
+   *       exactly two hex digits, the encoding can be read back unambiguously.
+   * </ul>
    */
   public static String classificationType(String classification) {
-    StringBuilder b = new StringBuilder();
-    for (char c : classification.strip().toCharArray()) {
-      b.append(Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == ' ' ? c : '_');
+    String c = classification.strip();
+    if (PURVIEW_CLASSIFICATION.matcher(c).matches() && !c.regionMatches(true, 0,
+        ENCODED_CLASSIFICATION_PREFIX, 0, ENCODED_CLASSIFICATION_PREFIX.length())) {
+      return c;
     }
-    String s = b.toString();
-    if (s.isEmpty() || !Character.isLetter(s.charAt(0)) || s.charAt(0) >= 128) {
-      s = "C_" + s;
+    StringBuilder b = new StringBuilder(ENCODED_CLASSIFICATION_PREFIX);
+    for (byte x : c.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      int u = x & 0xff;
+      if (u < 128 && (Character.isLetterOrDigit(u))) {
+        b.append((char) u);
+      } else {
+        b.append('_').append(String.format(java.util.Locale.ROOT, "%02X", u));
+      }
     }
-    return s.length() > 200 ? s.substring(0, 200) : s;
+    return b.toString();
   }
 
   public static ObjectNode classificationDef(String typeName, String original) {

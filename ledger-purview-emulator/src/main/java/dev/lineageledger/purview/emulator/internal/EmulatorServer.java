@@ -1,11 +1,11 @@
-package dev.lineageledger.purview.internal.emulator;
+package dev.lineageledger.purview.emulator.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.lineageledger.purview.Fault;
-import dev.lineageledger.purview.internal.Json;
+import dev.lineageledger.purview.emulator.Fault;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +25,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The emulator's HTTP side, on the JDK's built-in server: bearer-token check (401 in Purview's
@@ -33,6 +35,9 @@ import java.util.function.Consumer;
  */
 public final class EmulatorServer {
   private static final List<String> PREFIXES = List.of("/datamap/api", "/catalog/api");
+  private static final String CATALOG_API_VERSION = "2022-03-01-preview";
+  private static final Pattern CATALOG_COLLECTION_BULK =
+      Pattern.compile("/catalog/api/collections/([^/]+)/entity/bulk");
 
   /** One handled request, as the emulator's log keeps it. */
   public record Logged(String method, String path, String query, int status, String fault,
@@ -41,6 +46,7 @@ public final class EmulatorServer {
   private final HttpServer server;
   private final ExecutorService executor;
   private final String token;
+  private final long maxRequestBytes;
   private final TypeRegistry types = new TypeRegistry();
   private final EntityStore entities = new EntityStore(types);
   private final List<FaultState> faults = new ArrayList<>();
@@ -70,6 +76,12 @@ public final class EmulatorServer {
 
   public EmulatorServer(int port, String token, Duration latency, long seed, int threads)
       throws IOException {
+    this(port, token, latency, seed, threads, 0);
+  }
+
+  public EmulatorServer(int port, String token, Duration latency, long seed, int threads,
+      long maxRequestBytes) throws IOException {
+    this.maxRequestBytes = maxRequestBytes;
     // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm
     // meets the client's delayed ACK and every answer waits ~40 ms. Read once, at the first
     // server's creation, so it must be set before.
@@ -171,7 +183,7 @@ public final class EmulatorServer {
       body = in.readAllBytes();
     }
     sleep(latency);
-    Fault fault = pickFault(method, path);
+    Fault fault = pickFault(method, path, body.length);
     String faultName = fault == null ? null : fault.kind().name();
     try {
       if (!authorized(auth)) {
@@ -182,6 +194,14 @@ public final class EmulatorServer {
         ex.getResponseHeaders().add("WWW-Authenticate", "Bearer authorization_uri="
             + "\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"invalid_token\"");
         respond(ex, 401, err, method, path, query, null, auth);
+        return;
+      }
+      if (maxRequestBytes > 0 && body.length > maxRequestBytes) {
+        // As Azure's front ends answer a body over their limit: 413, before the service sees it.
+        ObjectNode err = Json.object();
+        err.putObject("error").put("code", "RequestEntityTooLarge").put("message",
+            "The request body is " + body.length + " bytes; the limit is " + maxRequestBytes);
+        respond(ex, 413, err, method, path, query, null, auth);
         return;
       }
       if (fault != null) {
@@ -238,12 +258,13 @@ public final class EmulatorServer {
         t.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
   }
 
-  private Fault pickFault(String method, String path) {
+  private Fault pickFault(String method, String path, long bodyBytes) {
     synchronized (faults) {
       for (FaultState s : faults) {
         Fault f = s.fault;
         if (f.path() != null && !path.contains(f.path())
-            || f.method() != null && !f.method().equalsIgnoreCase(method)) {
+            || f.method() != null && !f.method().equalsIgnoreCase(method)
+            || f.minBodyBytes() >= 0 && bodyBytes <= f.minBodyBytes()) {
           continue;
         }
         s.matched++;
@@ -264,9 +285,32 @@ public final class EmulatorServer {
 
   private Answer route(String method, String path, String query, byte[] body) {
     String rest = null;
+    String prefix = null;
     for (String p : PREFIXES) {
       if (path.startsWith(p + "/atlas/v2/")) {
         rest = path.substring(p.length() + "/atlas/v2/".length());
+        prefix = p;
+      }
+    }
+    Matcher coll = CATALOG_COLLECTION_BULK.matcher(path);
+    if (coll.matches()) {
+      // The classic catalog API's way into a collection (Collection - Create Or Update Bulk,
+      // api-version 2022-03-01-preview): the collection's system name is in the path.
+      try {
+        if (!method.equals("POST")) {
+          throw AtlasError.methodNotAllowed(method, path);
+        }
+        if (!CATALOG_API_VERSION.equals(parseQuery(query).get("api-version"))) {
+          ObjectNode err = Json.object();
+          err.putObject("error").put("code", "InvalidApiVersion").put("message",
+              "api-version " + CATALOG_API_VERSION + " is required");
+          return new Answer(400, err);
+        }
+        synchronized (this) {
+          return new Answer(200, entities.bulk(parse(body), decode(coll.group(1))));
+        }
+      } catch (AtlasError e) {
+        return new Answer(e.status, error(e));
       }
     }
     if (rest == null) {
@@ -299,7 +343,10 @@ public final class EmulatorServer {
           if (!method.equals("POST")) {
             throw AtlasError.methodNotAllowed(method, path);
           }
-          return new Answer(200, entities.bulk(parse(body), q.get("collectionId")));
+          // collectionId is a parameter of the data map API only; the classic catalog API
+          // does not know it (it has /collections/{collection}/entity/bulk instead).
+          return new Answer(200, entities.bulk(parse(body),
+              prefix.equals("/datamap/api") ? q.get("collectionId") : null));
         }
         if (rest.startsWith("entity/uniqueAttribute/type/")) {
           requireGet(method, path);

@@ -1,9 +1,9 @@
-package dev.lineageledger.purview.internal.emulator;
+package dev.lineageledger.purview.emulator.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lineageledger.purview.internal.Json;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -91,6 +91,11 @@ final class EntityStore {
         String cn = Json.text(c, "typeName");
         if (cn == null || !types.isClassification(cn)) {
           throw AtlasError.classificationNotFound(String.valueOf(cn));
+        }
+        String et = e.get("typeName").asText();
+        if (!types.canClassify(cn, et)) {
+          throw AtlasError.invalidEntityForClassification(String.valueOf(Json.text(e, "guid")),
+              et, cn);
         }
       }
     }

@@ -1,4 +1,4 @@
-package dev.lineageledger.purview;
+package dev.lineageledger.purview.emulator;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -30,9 +30,17 @@ public final class Fault {
   private final long after;
   private final int times;
   private final double rate;
+  private final long minBodyBytes;
 
   private Fault(Kind kind, int status, String errorCode, String errorMessage, Duration retryAfter,
       Duration delay, String path, String method, long after, int times, double rate) {
+    this(kind, status, errorCode, errorMessage, retryAfter, delay, path, method, after, times,
+        rate, -1);
+  }
+
+  private Fault(Kind kind, int status, String errorCode, String errorMessage, Duration retryAfter,
+      Duration delay, String path, String method, long after, int times, double rate,
+      long minBodyBytes) {
     this.kind = kind;
     this.status = status;
     this.errorCode = errorCode;
@@ -44,6 +52,7 @@ public final class Fault {
     this.after = after;
     this.times = times;
     this.rate = rate;
+    this.minBodyBytes = minBodyBytes;
   }
 
   private static Fault of(Kind kind, int status, String code, String message, Duration retryAfter,
@@ -95,25 +104,25 @@ public final class Fault {
   /** Only requests whose path contains {@code fragment}, e.g. {@code /entity/bulk}. */
   public Fault onPath(String fragment) {
     return new Fault(kind, status, errorCode, errorMessage, retryAfter, delay, fragment, method,
-        after, times, rate);
+        after, times, rate, minBodyBytes);
   }
 
   /** Only requests with this HTTP method. */
   public Fault onMethod(String m) {
     return new Fault(kind, status, errorCode, errorMessage, retryAfter, delay, path, m, after,
-        times, rate);
+        times, rate, minBodyBytes);
   }
 
   /** Lets the first {@code n} matching requests through untouched. */
   public Fault afterRequests(long n) {
     return new Fault(kind, status, errorCode, errorMessage, retryAfter, delay, path, method, n,
-        times, rate);
+        times, rate, minBodyBytes);
   }
 
   /** Fires on at most {@code n} requests, then expires. */
   public Fault times(int n) {
     return new Fault(kind, status, errorCode, errorMessage, retryAfter, delay, path, method, after,
-        n, rate);
+        n, rate, minBodyBytes);
   }
 
   /** Fires on each matching request with probability {@code p} (seeded, so repeatable). */
@@ -122,7 +131,21 @@ public final class Fault {
       throw new IllegalArgumentException("rate must be in [0, 1]");
     }
     return new Fault(kind, status, errorCode, errorMessage, retryAfter, delay, path, method, after,
-        times, p);
+        times, p, minBodyBytes);
+  }
+
+  /**
+   * Only requests whose body is larger than {@code bytes}: with {@link #atlasError} a front end
+   * that answers an oversize body with a 5xx instead of 413.
+   */
+  public Fault onBodyLargerThan(long bytes) {
+    return new Fault(kind, status, errorCode, errorMessage, retryAfter, delay, path, method, after,
+        times, rate, bytes);
+  }
+
+  /** The body size above which it fires, or -1 for any. */
+  public long minBodyBytes() {
+    return minBodyBytes;
   }
 
   public Kind kind() {

@@ -1,7 +1,7 @@
-package dev.lineageledger.purview;
+package dev.lineageledger.purview.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lineageledger.purview.internal.emulator.EmulatorServer;
+import dev.lineageledger.purview.emulator.internal.EmulatorServer;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * try (PurviewEmulator purview = PurviewEmulator.builder().latency(Duration.ofMillis(20)).start()) {
- *   PurviewSync.sync(ledger, PurviewSyncOptions.builder(purview.datamapEndpoint(),
+ *   PurviewSync.sync(ledger, PurviewSyncOptions.builder(PurviewEndpoint.of(purview.datamapUrl()),
  *       PurviewAuth.staticToken("any")).build());
  * }
  * }</pre>
@@ -67,8 +67,21 @@ public final class PurviewEmulator implements AutoCloseable {
     private Duration latency = Duration.ZERO;
     private long seed = 1;
     private int threads = 8;
+    private long maxRequestBytes;
 
     private Builder() {}
+
+    /**
+     * Answer request bodies larger than {@code bytes} with 413, as an Azure front end does
+     * (default 0: no limit; Purview does not publish its own).
+     */
+    public Builder maxRequestBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("max request bytes must be >= 0");
+      }
+      this.maxRequestBytes = bytes;
+      return this;
+    }
 
     /** The loopback port; 0 (default) picks a free one. */
     public Builder port(int port) {
@@ -107,7 +120,8 @@ public final class PurviewEmulator implements AutoCloseable {
     }
 
     public PurviewEmulator start() throws IOException {
-      return new PurviewEmulator(new EmulatorServer(port, token, latency, seed, threads));
+      return new PurviewEmulator(new EmulatorServer(port, token, latency, seed, threads,
+          maxRequestBytes));
     }
   }
 
@@ -120,14 +134,17 @@ public final class PurviewEmulator implements AutoCloseable {
     return server.port();
   }
 
-  /** The data map API base: {@code http://127.0.0.1:PORT/datamap/api}. */
-  public PurviewEndpoint datamapEndpoint() {
-    return PurviewEndpoint.of(baseUri() + "/datamap/api");
+  /**
+   * The data map API base, {@code http://127.0.0.1:PORT/datamap/api}: give it to
+   * {@code PurviewEndpoint.of} or {@code ledger sync purview --endpoint}.
+   */
+  public String datamapUrl() {
+    return baseUri() + "/datamap/api";
   }
 
-  /** The classic catalog API base: {@code http://127.0.0.1:PORT/catalog/api}. */
-  public PurviewEndpoint catalogEndpoint() {
-    return PurviewEndpoint.of(baseUri() + "/catalog/api");
+  /** The classic catalog API base, {@code http://127.0.0.1:PORT/catalog/api}. */
+  public String catalogUrl() {
+    return baseUri() + "/catalog/api";
   }
 
   /** Sets the fixed latency added to every request from now on (zero: none). */

@@ -1,4 +1,4 @@
-package dev.lineageledger.purview.internal.emulator;
+package dev.lineageledger.purview.emulator.internal;
 
 /**
  * An Atlas error answer: HTTP status, {@code errorCode} and {@code errorMessage}, with the codes
@@ -93,6 +93,15 @@ final class AtlasError extends Exception {
 
   static AtlasError classificationNotFound(String name) {
     return new AtlasError(404, "ATLAS-404-00-008", "Given classification " + name + " was invalid");
+  }
+
+  static AtlasError invalidEntityForClassification(String guid, String type, String classification) {
+    // As Atlas formats it: parameters in U+2018 quotes, and MessageFormat eats the template's
+    // apostrophe ("ClassificationDefs").
+    return new AtlasError(400, "ATLAS-400-00-055", "Entity (guid=\u2018" + guid
+        + "\u2018,typename=\u2018" + type + "\u2018) cannot be classified by Classification \u2018"
+        + classification + "\u2018, because \u2018" + type
+        + "\u2018 is not in the ClassificationDefs restrictions.");
   }
 
   static AtlasError uniqueAttributeNotFound(String type, String attrs) {

@@ -1,9 +1,9 @@
-package dev.lineageledger.purview.internal.emulator;
+package dev.lineageledger.purview.emulator.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lineageledger.purview.internal.Json;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -25,7 +25,12 @@ final class TypeRegistry {
   static final Set<String> PRIMITIVES = Set.of("boolean", "byte", "short", "int", "long", "float",
       "double", "biginteger", "bigdecimal", "string", "date");
   private static final Pattern NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_ ]*");
-  private static final Pattern CLASSIFICATION_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_ .]*");
+  /**
+   * Purview's rule for classification names ("a letter followed by a sequence of letters,
+   * numbers, and period (.) or underscore characters. No spaces are allowed"), stricter than
+   * Atlas's, which also allows spaces.
+   */
+  private static final Pattern CLASSIFICATION_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_.]*");
   private static final Map<String, String> LISTS = Map.of("enumDefs", "ENUM", "structDefs", "STRUCT",
       "classificationDefs", "CLASSIFICATION", "entityDefs", "ENTITY", "relationshipDefs",
       "RELATIONSHIP", "businessMetadataDefs", "BUSINESS_METADATA");
@@ -62,6 +67,37 @@ final class TypeRegistry {
 
   boolean isClassification(String name) {
     return "CLASSIFICATION".equals(category(name));
+  }
+
+  /**
+   * Whether an entity of {@code entityType} may carry {@code classification}: its entity types
+   * (its own, or else those inherited from its supertypes) are empty or include the entity's
+   * type or a supertype of it (Atlas's AtlasClassificationType.canApplyToEntityType).
+   */
+  boolean canClassify(String classification, String entityType) {
+    Set<String> allowed = entityTypes(classification, new HashSet<>());
+    if (allowed.isEmpty()) {
+      return true;
+    }
+    for (String a : allowed) {
+      if (isA(entityType, a)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Set<String> entityTypes(String classification, Set<String> seen) {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    ObjectNode d = defs.get(classification);
+    if (d == null || !seen.add(classification)) {
+      return out;
+    }
+    d.path("entityTypes").forEach(e -> out.add(e.asText()));
+    if (out.isEmpty()) {
+      d.path("superTypes").forEach(s -> out.addAll(entityTypes(s.asText(), seen)));
+    }
+    return out;
   }
 
   /** True when {@code type} is {@code superType} or inherits from it. */
