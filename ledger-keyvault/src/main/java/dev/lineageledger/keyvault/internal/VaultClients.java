@@ -94,6 +94,10 @@ public final class VaultClients {
           || x.getClass().getName().startsWith("com.microsoft.aad.msal4j")) {
         return false; // a credential failure is not cured by asking again
       }
+      if (x instanceof javax.net.ssl.SSLHandshakeException
+          || x instanceof java.net.UnknownHostException) {
+        return false; // an untrusted certificate or a misspelt vault name does not heal
+      }
       if (x instanceof IOException || x instanceof UncheckedIOException
           || x instanceof TimeoutException) {
         transport = true;

@@ -7,7 +7,6 @@ import dev.lineageledger.keyvault.KeyVaultException;
 import dev.lineageledger.keyvault.KeyVaultException.Reason;
 import dev.lineageledger.keyvault.KeyVaultKeyId;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
@@ -40,25 +39,28 @@ public final class VaultErrors {
             + " Key Vault: " + firstLine(x), e);
       }
     }
-    for (Throwable x = e; x != null; x = x.getCause() == x ? null : x.getCause()) {
-      if (x instanceof UnknownHostException) {
-        return new KeyVaultException(Reason.UNREACHABLE, where + " failed: unknown host "
-            + key.vaultUrl().getHost(), e);
-      }
-      if (x instanceof ConnectException) {
-        return new KeyVaultException(Reason.UNREACHABLE, where + " failed: cannot connect to "
-            + key.vaultUrl().getAuthority() + " (" + firstLine(x) + ")", e);
-      }
-      if (x instanceof SSLException) {
-        return new KeyVaultException(Reason.UNREACHABLE, where + " failed: TLS error with "
-            + key.vaultUrl().getAuthority() + " (" + firstLine(x) + ")", e);
-      }
-      if (x instanceof HttpTimeoutException || x instanceof TimeoutException) {
-        return new KeyVaultException(Reason.UNREACHABLE, where + " failed: timed out", e);
-      }
-      if (x instanceof IOException || x instanceof UncheckedIOException) {
-        return new KeyVaultException(Reason.UNREACHABLE, where + " failed: " + firstLine(x), e);
-      }
+    UnknownHostException unknownHost = find(e, UnknownHostException.class);
+    if (unknownHost != null) {
+      return new KeyVaultException(Reason.UNREACHABLE, where + " failed: unknown host "
+          + key.vaultUrl().getHost(), e);
+    }
+    ConnectException connect = find(e, ConnectException.class);
+    if (connect != null) {
+      return new KeyVaultException(Reason.UNREACHABLE, where + " failed: cannot connect to "
+          + key.vaultUrl().getAuthority() + (connect.getMessage() == null ? ""
+          : " (" + firstLine(connect) + ")"), e);
+    }
+    SSLException tls = find(e, SSLException.class);
+    if (tls != null) {
+      return new KeyVaultException(Reason.UNREACHABLE, where + " failed: TLS error with "
+          + key.vaultUrl().getAuthority() + " (" + firstLine(tls) + ")", e);
+    }
+    if (find(e, HttpTimeoutException.class) != null || find(e, TimeoutException.class) != null) {
+      return new KeyVaultException(Reason.UNREACHABLE, where + " failed: timed out", e);
+    }
+    IOException io = find(e, IOException.class);
+    if (io != null) {
+      return new KeyVaultException(Reason.UNREACHABLE, where + " failed: " + firstLine(io), e);
     }
     String m = firstLine(e);
     if (m.contains("challenge resource")) {
@@ -151,6 +153,15 @@ public final class VaultErrors {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    for (Throwable x = e; x != null; x = x.getCause() == x ? null : x.getCause()) {
+      if (type.isInstance(x)) {
+        return type.cast(x);
+      }
+    }
+    return null;
   }
 
   static String firstLine(Throwable t) {
