@@ -38,11 +38,30 @@ final class KeyVault {
     return key;
   }
 
-  /** Zeroes every key loaded by this command (its ledgers are closed by now). */
+  /**
+   * Zeroes every key loaded by this command (its ledgers are closed by now). Not while the JVM
+   * shuts down: then a shutdown hook (SIGINT during {@code record --jsonl}) may still be closing
+   * a ledger and signing its last checkpoint with the key, and the process memory is released
+   * at exit anyway.
+   */
   static void wipeAll() {
+    if (shuttingDown()) {
+      return;
+    }
     for (Ed25519Signer k : LOADED) {
       k.destroy();
     }
     LOADED.clear();
+  }
+
+  private static boolean shuttingDown() {
+    Thread probe = new Thread(() -> { });
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true; // "Shutdown in progress"
+    }
   }
 }
