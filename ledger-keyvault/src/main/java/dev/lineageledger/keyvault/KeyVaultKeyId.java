@@ -29,15 +29,15 @@ public record KeyVaultKeyId(URI vaultUrl, String name, String version) {
         || vaultUrl.getRawFragment() != null
         || !(vaultUrl.getRawPath() == null || vaultUrl.getRawPath().isEmpty())) {
       throw new IllegalArgumentException("vault URL must be https://HOST[:PORT] without a path: "
-          + vaultUrl);
+          + printable(vaultUrl.toString()));
     }
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("Key Vault key name must be 1-127 letters, digits or"
-          + " dashes: " + name);
+          + " dashes: " + printable(name));
     }
     if (version != null && !VERSION.matcher(version).matches()) {
       throw new IllegalArgumentException("Key Vault key version must be letters and digits: "
-          + version);
+          + printable(version));
     }
   }
 
@@ -53,7 +53,7 @@ public record KeyVaultKeyId(URI vaultUrl, String name, String version) {
     try {
       u = new URI(url.strip());
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("not a Key Vault key URL: " + url, e);
+      throw new IllegalArgumentException("not a Key Vault key URL: " + printable(url), e);
     }
     String path = u.getRawPath() == null ? "" : u.getRawPath();
     if (path.endsWith("/")) {
@@ -63,20 +63,37 @@ public record KeyVaultKeyId(URI vaultUrl, String name, String version) {
     if (!"https".equalsIgnoreCase(u.getScheme()) || u.getHost() == null
         || parts.length < 3 || parts.length > 4 || !parts[0].isEmpty() || !"keys".equals(parts[1])) {
       throw new IllegalArgumentException("not a Key Vault key URL (expected"
-          + " https://VAULT.vault.azure.net/keys/NAME[/VERSION]): " + url);
+          + " https://VAULT.vault.azure.net/keys/NAME[/VERSION]): " + printable(url));
     }
     if (u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null) {
       throw new IllegalArgumentException("a Key Vault key URL has no query, fragment or user: "
-          + url);
+          + printable(url));
     }
     URI vault;
     try {
       vault = new URI("https", null, u.getHost().toLowerCase(Locale.ROOT), u.getPort(), null,
           null, null);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("not a Key Vault key URL: " + url, e);
+      throw new IllegalArgumentException("not a Key Vault key URL: " + printable(url), e);
     }
     return new KeyVaultKeyId(vault, parts[2], parts.length == 4 ? parts[3] : null);
+  }
+
+  /**
+   * {@code s} made safe for a one-line message: control and line-separator characters as
+   * {@code \\uXXXX}, at most 100 characters. Input from files and command lines goes through it.
+   */
+  static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length() && b.length() < 100; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.length() >= 100 && s.length() > 100 ? b + "..." : b.toString();
   }
 
   /** The same key at {@code v}. */

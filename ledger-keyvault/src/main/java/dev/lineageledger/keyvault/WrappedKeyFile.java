@@ -122,7 +122,7 @@ public record WrappedKeyFile(KeyVaultKeyId keyVaultKey, String algorithm, byte[]
       String f = it.next();
       if (!Set.of("format", "keyVaultKey", "algorithm", "wrappedKey", "plaintext", "verifierKey")
           .contains(f)) {
-        throw new KeyException(source + ": unknown member \"" + f + "\"");
+        throw new KeyException(source + ": unknown member \"" + KeyVaultKeyId.printable(f) + "\"");
       }
     }
     if (!PLAINTEXT.equals(text(n, "plaintext", source))) {
@@ -130,7 +130,8 @@ public record WrappedKeyFile(KeyVaultKeyId keyVaultKey, String algorithm, byte[]
     }
     String alg = text(n, "algorithm", source);
     if (!ALGORITHM.equals(alg)) {
-      throw new KeyException(source + ": unsupported wrap algorithm \"" + alg + "\" (expected "
+      throw new KeyException(source + ": unsupported wrap algorithm \""
+          + KeyVaultKeyId.printable(alg) + "\" (expected "
           + ALGORITHM + ")");
     }
     KeyVaultKeyId kek;

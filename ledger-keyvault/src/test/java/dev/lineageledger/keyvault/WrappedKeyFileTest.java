@@ -49,11 +49,15 @@ class WrappedKeyFileTest {
       {good.replace("\"verifierKey\"", "\"verifierkey\""), "unknown member \"verifierkey\""},
       {good.replace("BwcH", "Bw=H"), "wrappedKey is not unpadded base64url"},
       {"[]", "not a JSON object"},
+      // Names and values from the file are echoed escaped: the message stays one line.
+      {good.replace("\"verifierKey\"", "\"veri\\r\\nfierKey\""), "unknown member \"veri\\u000d\\u000afierKey\""},
+      {good.replace("RSA-OAEP-256", "RSA\\u2028"), "unsupported wrap algorithm \"RSA\\u2028\""},
       {"{", "not JSON"},
     };
     for (String[] c : cases) {
       assertThatThrownBy(() -> WrappedKeyFile.decode(c[0].getBytes(StandardCharsets.UTF_8), "f"))
-          .as(c[1]).isInstanceOf(KeyException.class).hasMessageContaining(c[1]);
+          .as(c[1]).isInstanceOf(KeyException.class).hasMessageContaining(c[1])
+          .hasMessageNotContainingAny("\n", "\r", "\u2028");
     }
   }
 
