@@ -16,7 +16,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
     description = "Create a ledger and its signing key (PATH.key, owner-only) and verifier key (PATH.pub).",
-    footer = {"", "Example:", "  ledger init --ledger fraud.ledger --origin bank.example/ml/fraud"})
+    footer = {"", "Examples:", "  ledger init --ledger fraud.ledger --origin bank.example/ml/fraud",
+        "  ledger init --ledger fraud.ledger --key-vault-key https://contoso.vault.azure.net/keys/ledger-kek",
+        "", "With --key-vault-key the signing key is stored only wrapped by that Key Vault RSA key"
+            + " (PATH.key.wrapped); the identity (DefaultAzureCredential: managed identity,"
+            + " workload identity, environment, az login) needs get, wrapKey and unwrapKey on it."})
 final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LedgerOption ledger;
@@ -33,9 +37,25 @@ final class InitCommand implements Callable<Integer> {
       description = "Encrypt the private key with the passphrase on this file's first line.")
   Path passphraseFile;
 
+  @Option(names = "--key-vault-key", paramLabel = "URL",
+      description = "Keep the signing key wrapped by this Azure Key Vault RSA key"
+          + " (https://VAULT.vault.azure.net/keys/NAME[/VERSION]; default version: the current one)"
+          + " in PATH.key.wrapped instead of PATH.key.")
+  String keyVaultKey;
+
   @Override
   public Integer call() throws Exception {
     Path path = ledger.path();
+    dev.lineageledger.keyvault.KeyVaultKeyId kek = null;
+    if (keyVaultKey != null) {
+      kek = KeyVault.parse("--key-vault-key", keyVaultKey);
+      if (passphraseFile != null) {
+        throw new UsageException("--passphrase-file and --key-vault-key exclude each other");
+      }
+      if (Files.exists(ledger.wrappedKeyFile())) {
+        throw new UsageException("a key file already exists at " + ledger.wrappedKeyFile());
+      }
+    }
     SigningMode mode;
     try {
       mode = SigningMode.fromId(signing);
@@ -58,14 +78,26 @@ final class InitCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--origin: " + e.getMessage());
     }
-    KeyFiles.writePrivateKey(ledger.keyFile(), key, pass);
+    KeyVault.track(key);
+    Path keyPath = kek == null ? ledger.keyFile() : ledger.wrappedKeyFile();
+    String keyNote;
+    if (kek == null) {
+      KeyFiles.writePrivateKey(keyPath, key, pass);
+      keyNote = pass == null ? "" : ", passphrase-encrypted";
+    } else {
+      // Wrapped (and unwrapped once, to prove the identity can open it) before anything is
+      // written: a Key Vault failure leaves no file behind.
+      dev.lineageledger.keyvault.WrappedKeyFile w = KeyVault.keys().wrap(key, kek);
+      w.write(keyPath, false);
+      keyNote = ", wrapped by " + w.keyVaultKey();
+    }
     try (Ledger l = Ledger.create(path, o, mode, LedgerOptions.builder().checkpointSigner(key).build())) {
       KeyFiles.writePublicKey(ledger.pubFile(), key.verifierKey());
       spec.commandLine().getOut().printf("created %s (origin %s, %s signing)%n"
           + "  signing key:  %s (owner-only%s)%n  verifier key: %s%n", path, l.origin(), mode.id(),
-          ledger.keyFile(), pass == null ? "" : ", passphrase-encrypted", key.verifierKey());
+          keyPath, keyNote, key.verifierKey());
     } catch (Exception e) {
-      Files.deleteIfExists(ledger.keyFile());
+      Files.deleteIfExists(keyPath);
       Files.deleteIfExists(ledger.pubFile());
       throw e;
     }

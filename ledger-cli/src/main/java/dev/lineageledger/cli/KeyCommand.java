@@ -12,8 +12,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "key", mixinStandardHelpOptions = true, description = "Key management.",
     footer = {"", "Examples:", "  ledger key verifier --ledger fraud.ledger",
-        "  ledger key rotate --ledger fraud.ledger"},
-    subcommands = {KeyCommand.Verifier.class, KeyCommand.Rotate.class})
+        "  ledger key rotate --ledger fraud.ledger",
+        "  ledger key rewrap --ledger fraud.ledger     # after the Key Vault key was rotated"},
+    subcommands = {KeyCommand.Verifier.class, KeyCommand.Rotate.class, KeyCommand.Rewrap.class})
 final class KeyCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -35,7 +36,7 @@ final class KeyCommand implements Runnable {
       VerifierKey vk;
       if (Files.exists(ledger.pubFile())) {
         vk = Trust.pubFile(ledger.pubFile()).get(0);
-      } else if (Files.exists(keys.keyFile != null ? keys.keyFile : ledger.keyFile())) {
+      } else if (Files.exists(keys.resolve(ledger))) {
         try (var l = dev.lineageledger.core.Ledger.open(ledger.path(),
             dev.lineageledger.core.LedgerOptions.readOnly())) {
           vk = keys.load(ledger, l.origin()).verifierKey();
@@ -52,8 +53,11 @@ final class KeyCommand implements Runnable {
       description = {"Replace the signing key: a key record signed by the old key introduces the"
           + " new one, then one signed by the new key revokes the old one.",
           "Auditors who trust the old key follow the rotation; the old key file is kept as"
-          + " PATH.key.retired-KEYID."},
-      footer = {"", "Example:", "  ledger key rotate --ledger fraud.ledger --actor security@bank.example"})
+          + " PATH.key.retired-KEYID.",
+          "For a ledger whose key Key Vault guards (PATH.key.wrapped), the new key is wrapped by"
+          + " the current version of the same Key Vault key (or of --key-vault-key)."},
+      footer = {"", "Examples:", "  ledger key rotate --ledger fraud.ledger --actor security@bank.example",
+          "  ledger key rotate --ledger fraud.ledger --key-vault-key https://contoso.vault.azure.net/keys/ledger-kek"})
   static final class Rotate implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin LedgerOption ledger;
@@ -67,27 +71,52 @@ final class KeyCommand implements Runnable {
         description = "Who rotates (default: $LEDGER_ACTOR, else user@host).")
     String actor;
 
+    @picocli.CommandLine.Option(names = "--key-vault-key", paramLabel = "URL",
+        description = "Wrap the new key with this Key Vault key (default for a Key Vault ledger:"
+            + " the current version of the key that wraps the old one). Moves a PATH.key ledger"
+            + " to PATH.key.wrapped.")
+    String keyVaultKey;
+
     @Override
     public Integer call() throws Exception {
       String who = actor != null ? actor : RecordCommand.defaultActor();
-      java.nio.file.Path keyFile = keys.keyFile != null ? keys.keyFile : ledger.keyFile();
+      java.nio.file.Path keyFile = keys.resolve(ledger);
+      boolean oldWrapped = java.nio.file.Files.exists(keyFile) && KeyOptions.isWrapped(keyFile);
+      dev.lineageledger.keyvault.KeyVaultKeyId kek = keyVaultKey != null
+          ? KeyVault.parse("--key-vault-key", keyVaultKey)
+          : oldWrapped ? dev.lineageledger.keyvault.WrappedKeyFile.read(keyFile).keyVaultKey().unversioned()
+          : null;
+      if (kek != null && newPassphraseFile != null) {
+        throw new UsageException("--new-passphrase-file does not apply to a Key Vault-wrapped key");
+      }
+      // A wrapped new key replaces a wrapped old one in place; a PEM ledger moving to Key Vault
+      // gets PATH.key.wrapped (and its PATH.key is retired).
+      java.nio.file.Path newFile = kek == null || oldWrapped ? keyFile : ledger.wrappedKeyFile();
+      if (!newFile.equals(keyFile) && java.nio.file.Files.exists(newFile)) {
+        throw new UsageException("a key file already exists at " + newFile);
+      }
       dev.lineageledger.core.Ed25519Signer oldKey;
       dev.lineageledger.core.Ed25519Signer newKey;
-      java.nio.file.Path next = java.nio.file.Path.of(keyFile + ".next");
+      java.nio.file.Path next = java.nio.file.Path.of(newFile + ".next");
       java.nio.file.Files.deleteIfExists(next);
       oldKey = Writable.signingKey(ledger, keys);
       try (dev.lineageledger.core.Ledger l = Writable.open(ledger, oldKey, null)) {
-        newKey = dev.lineageledger.core.Ed25519Signer.generate(l.origin());
-        KeyOptions np = new KeyOptions();
-        np.passphraseFile = newPassphraseFile;
+        newKey = KeyVault.track(dev.lineageledger.core.Ed25519Signer.generate(l.origin()));
         // The new key is on disk before the ledger trusts it, so a crash cannot strand it.
-        KeyFiles.writePrivateKey(next, newKey, np.passphrase());
+        if (kek == null) {
+          KeyOptions np = new KeyOptions();
+          np.passphraseFile = newPassphraseFile;
+          KeyFiles.writePrivateKey(next, newKey, np.passphrase());
+        } else {
+          KeyVault.keys().wrap(newKey, kek).write(next, false);
+        }
         l.addKey(who, newKey.verifierKey(), "rotation: introduced by the previous key");
       }
       java.nio.file.Path retired = java.nio.file.Path.of(keyFile + ".retired-"
           + oldKey.verifierKey().keyId().hex());
       java.nio.file.Files.move(keyFile, retired);
-      java.nio.file.Files.move(next, keyFile);
+      java.nio.file.Files.move(next, newFile);
+      keyFile = newFile;
       // PATH.pub: the new current key first, then every earlier key.
       StringBuilder pub = new StringBuilder(newKey.verifierKey() + "\n");
       if (java.nio.file.Files.exists(ledger.pubFile())) {
@@ -104,6 +133,49 @@ final class KeyCommand implements Runnable {
       }
       spec.commandLine().getOut().printf("rotated the signing key of %s%n  old (revoked): %s (kept as %s)%n"
           + "  new:           %s%n", ledger.path(), oldKey.verifierKey(), retired, newKey.verifierKey());
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "rewrap", mixinStandardHelpOptions = true,
+      description = {"Re-wrap the signing key of a Key Vault ledger (PATH.key.wrapped) with the"
+          + " current version of its Key Vault key, or with --key-vault-key: for after the Key"
+          + " Vault key was rotated. The signing key itself does not change.",
+          "The file is replaced atomically, and only after the new wrapping was unwrapped once."
+          + " Files wrapped by older key versions keep working while those versions are enabled."},
+      footer = {"", "Examples:", "  ledger key rewrap --ledger fraud.ledger",
+          "  ledger key rewrap --ledger fraud.ledger --key-vault-key https://other.vault.azure.net/keys/kek"})
+  static final class Rewrap implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin LedgerOption ledger;
+
+    @picocli.CommandLine.Option(names = "--key-file", paramLabel = "FILE",
+        description = "The wrapped key file (default: the ledger path + .key.wrapped).")
+    java.nio.file.Path keyFile;
+
+    @picocli.CommandLine.Option(names = "--key-vault-key", paramLabel = "URL",
+        description = "Wrap with this Key Vault key instead (https://VAULT.vault.azure.net/keys/NAME[/VERSION]).")
+    String keyVaultKey;
+
+    @Override
+    public Integer call() throws Exception {
+      java.nio.file.Path f = keyFile != null ? keyFile : ledger.wrappedKeyFile();
+      if (!java.nio.file.Files.exists(f)) {
+        throw new KeyException("no Key Vault-wrapped key at " + f
+            + " (rewrap applies to ledgers created with --key-vault-key)");
+      }
+      dev.lineageledger.keyvault.KeyVaultKeyId kek = keyVaultKey == null ? null
+          : KeyVault.parse("--key-vault-key", keyVaultKey);
+      dev.lineageledger.keyvault.WrappedKeyFile old = dev.lineageledger.keyvault.WrappedKeyFile.read(f);
+      dev.lineageledger.keyvault.WrappedKeyFile fresh = KeyVault.keys().rewrap(old, kek);
+      if (fresh.keyVaultKey().equals(old.keyVaultKey())) {
+        spec.commandLine().getOut().printf("%s is already wrapped by the current version %s%n",
+            f, old.keyVaultKey());
+        return ExitCodes.OK;
+      }
+      fresh.write(f, true);
+      spec.commandLine().getOut().printf("rewrapped %s (signing key %s)%n  old: %s%n  new: %s%n",
+          f, fresh.verifierKey(), old.keyVaultKey(), fresh.keyVaultKey());
       return ExitCodes.OK;
     }
   }

@@ -3,6 +3,8 @@ package dev.lineageledger.cli;
 import dev.lineageledger.core.Ed25519Signer;
 import dev.lineageledger.core.KeyException;
 import dev.lineageledger.core.KeyFiles;
+import dev.lineageledger.core.LedgerException;
+import dev.lineageledger.keyvault.WrappedKeyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,12 +38,45 @@ final class KeyOptions {
     return line.toCharArray();
   }
 
-  Ed25519Signer load(LedgerOption ledger, String origin) throws IOException, KeyException {
-    Path f = keyFile != null ? keyFile : ledger.keyFile();
+  /**
+   * The signing key file: {@code --key-file}, else {@code PATH.key}, else (for a ledger whose key
+   * Key Vault guards) {@code PATH.key.wrapped}.
+   */
+  Path resolve(LedgerOption ledger) {
+    if (keyFile != null) {
+      return keyFile;
+    }
+    if (!Files.exists(ledger.keyFile()) && Files.exists(ledger.wrappedKeyFile())) {
+      return ledger.wrappedKeyFile();
+    }
+    return ledger.keyFile();
+  }
+
+  /** Whether {@code f} is a Key Vault-wrapped key file rather than a PEM key. */
+  static boolean isWrapped(Path f) throws IOException {
+    if (f.getFileName().toString().endsWith(".wrapped")) {
+      return true;
+    }
+    try (java.io.InputStream in = Files.newInputStream(f)) {
+      return WrappedKeyFile.looksWrapped(in.readNBytes(64));
+    }
+  }
+
+  Ed25519Signer load(LedgerOption ledger, String origin)
+      throws IOException, LedgerException, UsageException {
+    Path f = resolve(ledger);
     if (!Files.exists(f)) {
       throw new KeyException("no signing key at " + f + " (pass --key-file, or create the ledger"
           + " with 'ledger init')");
     }
-    return KeyFiles.readPrivateKey(f, origin, passphrase(), allowInsecure);
+    if (isWrapped(f)) {
+      if (passphraseFile != null) {
+        throw new UsageException("--passphrase-file does not apply to a Key Vault-wrapped key ("
+            + f + ")");
+      }
+      // Key Vault unwraps it in memory; the plain key is never written anywhere.
+      return KeyVault.track(KeyVault.keys().unwrap(WrappedKeyFile.read(f), origin).signer());
+    }
+    return KeyVault.track(KeyFiles.readPrivateKey(f, origin, passphrase(), allowInsecure));
   }
 }

@@ -35,6 +35,11 @@ final class LedgerOption {
     return Path.of(path() + ".key");
   }
 
+  /** The signing key wrapped by a Key Vault key, kept beside the ledger: {@code PATH.key.wrapped}. */
+  Path wrappedKeyFile() {
+    return Path.of(path() + ".key.wrapped");
+  }
+
   /** The public verifier key kept beside the ledger: {@code PATH.pub}. */
   Path pubFile() {
     return Path.of(path() + ".pub");

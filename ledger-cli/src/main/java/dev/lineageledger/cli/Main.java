@@ -30,7 +30,12 @@ public final class Main {
       err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
       return ExitCodes.USAGE;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } finally {
+      // Every command has closed its ledgers by now: zero the private keys it loaded.
+      KeyVault.wipeAll();
+    }
   }
 
   static String firstLine(String s) {

@@ -14,13 +14,13 @@ final class Writable {
   private Writable() {}
 
   static Ledger open(LedgerOption ledger, KeyOptions keys, Durability durability)
-      throws LedgerException, IOException {
+      throws LedgerException, IOException, UsageException {
     return open(ledger, signingKey(ledger, keys), durability);
   }
 
   /** Loads the signing key and checks it is the ledger's current key (PATH.pub's first line). */
   static Ed25519Signer signingKey(LedgerOption ledger, KeyOptions keys)
-      throws LedgerException, IOException {
+      throws LedgerException, IOException, UsageException {
     String origin;
     try (Ledger ro = ReadOnly.open(ledger)) {
       origin = ro.origin();

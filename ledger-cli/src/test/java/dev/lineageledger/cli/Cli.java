@@ -22,14 +22,21 @@ final class Cli {
 
   private final Path dir;
   private final Map<String, String> env;
+  private final List<String> jvmArgs;
 
   Cli(Path dir) {
     this(dir, Map.of());
   }
 
   Cli(Path dir, Map<String, String> env) {
+    this(dir, env, List.of());
+  }
+
+  /** With extra JVM options, as {@code LEDGER_JAVA_OPTS} gives them to {@code ./ledger}. */
+  Cli(Path dir, Map<String, String> env, List<String> jvmArgs) {
     this.dir = dir;
     this.env = env;
+    this.jvmArgs = List.copyOf(jvmArgs);
   }
 
   static String jar() {
@@ -49,13 +56,14 @@ final class Cli {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // Short-lived commands: start fast (C1 only, serial GC), as the tests run hundreds of them.
     cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
+    cmd.addAll(jvmArgs);
     cmd.add("-jar");
     cmd.add(jar());
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     pb.environment().remove("LEDGER_PATH");
     pb.environment().put("LEDGER_ACTOR", "tester@ci");
-    // A null value removes the variable from the child's environment.
+    // A null value removes the variable (e.g. Azure credentials of the machine running tests).
     env.forEach((k, v) -> {
       if (v == null) {
         pb.environment().remove(k);

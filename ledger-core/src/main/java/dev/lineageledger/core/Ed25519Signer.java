@@ -1,7 +1,9 @@
 package dev.lineageledger.core;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Objects;
+import javax.security.auth.Destroyable;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
@@ -12,15 +14,19 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * place that reads the seed, to store it. The public key is derived once at construction and
  * passed to every signing call, so it is never re-derived per signature.
  *
- * <p>Immutable and thread-safe.
+ * <p>Thread-safe. {@link #destroy()} zeroes the seed (for keys unwrapped from a key management
+ * service, when the ledger using them has closed); a destroyed key refuses to sign. The JVM gives
+ * no stronger guarantee: copies made before (by the garbage collector moving the array, or by
+ * whoever handed the secret in) are beyond its reach.
  */
-public final class Ed25519Signer implements Signer {
+public final class Ed25519Signer implements Signer, Destroyable {
   /** Length of an Ed25519 private key seed in bytes (RFC 8032 §5.1.5). */
   static final int SEED_SIZE = Ed25519.SECRET_KEY_SIZE;
 
   private final byte[] seed;
   private final byte[] publicKey;
   private final VerifierKey verifierKey;
+  private volatile boolean destroyed;
 
   private Ed25519Signer(String name, byte[] seed) {
     this.seed = seed;
@@ -63,7 +69,31 @@ public final class Ed25519Signer implements Signer {
 
   /** A copy of the private seed, for {@link KeyFiles} only. Callers must wipe it after use. */
   byte[] seed() {
+    checkNotDestroyed();
     return seed.clone();
+  }
+
+  /**
+   * Zeroes the private seed; every later {@link #sign} or export throws {@link
+   * IllegalStateException}. Idempotent. Do not destroy a key while a ledger still signs with it.
+   */
+  @Override
+  public void destroy() {
+    destroyed = true;
+    synchronized (seed) {
+      Arrays.fill(seed, (byte) 0);
+    }
+  }
+
+  @Override
+  public boolean isDestroyed() {
+    return destroyed;
+  }
+
+  private void checkNotDestroyed() {
+    if (destroyed) {
+      throw new IllegalStateException("this signing key has been destroyed");
+    }
   }
 
   @Override
@@ -75,6 +105,7 @@ public final class Ed25519Signer implements Signer {
   @Override
   public byte[] sign(byte[] message) {
     Objects.requireNonNull(message, "message");
+    checkNotDestroyed();
     byte[] sig = new byte[VerifierKey.SIGNATURE_SIZE];
     // The public key passed here was derived from this seed in the constructor. BouncyCastle
     // trusts it; a mismatched one would leak the key (the "double public key" oracle), which is

@@ -217,7 +217,7 @@ public final class KeyFiles {
                   + pem.label
                   + "\"; expected PRIVATE KEY or ENCRYPTED PRIVATE KEY)");
       }
-      seed = ed25519Seed(pkcs8, file);
+      seed = ed25519Seed(pkcs8, "key file " + file);
       return Ed25519Signer.fromSeed(name, seed);
     } finally {
       Arrays.fill(data, (byte) 0);
@@ -281,26 +281,26 @@ public final class KeyFiles {
   }
 
   /** Extracts the 32-byte seed from a PKCS#8 Ed25519 key (RFC 8410 §7). */
-  private static byte[] ed25519Seed(byte[] pkcs8, Path file) throws KeyException {
+  private static byte[] ed25519Seed(byte[] pkcs8, String where) throws KeyException {
     PrivateKeyInfo info;
     ASN1Encodable inner;
     try {
       info = PrivateKeyInfo.getInstance(pkcs8);
     } catch (RuntimeException e) {
-      throw new KeyException("key file " + file + " is corrupt (not a PKCS#8 private key)", e);
+      throw new KeyException(where + " is corrupt (not a PKCS#8 private key)", e);
     }
     ASN1ObjectIdentifier oid = info.getPrivateKeyAlgorithm().getAlgorithm();
     if (!EdECObjectIdentifiers.id_Ed25519.equals(oid)) {
       throw new KeyException(
-          "key file " + file + " does not hold an Ed25519 key (algorithm OID " + oid + ")");
+          where + " does not hold an Ed25519 key (algorithm OID " + oid + ")");
     }
     try {
       inner = info.parsePrivateKey();
     } catch (IOException | RuntimeException e) {
-      throw new KeyException("key file " + file + " is corrupt (bad Ed25519 private key)", e);
+      throw new KeyException(where + " is corrupt (bad Ed25519 private key)", e);
     }
     if (!(inner instanceof ASN1OctetString octets) || octets.getOctets().length != 32) {
-      throw new KeyException("key file " + file + " is corrupt (Ed25519 key is not 32 bytes)");
+      throw new KeyException(where + " is corrupt (Ed25519 key is not 32 bytes)");
     }
     byte[] seed = octets.getOctets();
     if (info.hasPublicKey()) {
@@ -310,7 +310,7 @@ public final class KeyFiles {
       if (!MessageDigest.isEqual(derived, info.getPublicKeyData().getOctets())) {
         Arrays.fill(seed, (byte) 0);
         throw new KeyException(
-            "key file " + file + " is corrupt (public key does not match private key)");
+            where + " is corrupt (public key does not match private key)");
       }
     }
     return seed;
@@ -341,6 +341,68 @@ public final class KeyFiles {
               + PosixFilePermissions.toString(perms)
               + "); run chmod 600 "
               + file);
+    }
+  }
+
+  // ---------------------------------------------------------------- sealed keys
+
+  /**
+   * Something that protects a private key's PKCS#8 encoding, e.g. by wrapping it with a key held
+   * in a key management service. It must not keep, log or print the bytes it is given.
+   *
+   * @param <T> what the sealer produces (for example the wrapped bytes)
+   * @param <E> the checked exception it may throw
+   */
+  @FunctionalInterface
+  public interface PrivateKeySealer<T, E extends Exception> {
+    T seal(byte[] pkcs8Der) throws E;
+  }
+
+  /**
+   * Hands {@code key}'s unencrypted PKCS#8 DER (RFC 5958 v1, RFC 8410 §7: 48 bytes) to {@code
+   * sealer} and zeroes that buffer when the sealer returns. This is the only way a private key
+   * leaves an {@link Ed25519Signer} other than {@link #writePrivateKey}: for envelope protection by
+   * a key management service (see the ledger-keyvault module).
+   */
+  public static <T, E extends Exception> T sealPrivateKey(
+      Ed25519Signer key, PrivateKeySealer<T, E> sealer) throws E {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(sealer, "sealer");
+    byte[] seed = key.seed();
+    byte[] der = new byte[PKCS8_ED25519_PREFIX.length + seed.length];
+    try {
+      System.arraycopy(PKCS8_ED25519_PREFIX, 0, der, 0, PKCS8_ED25519_PREFIX.length);
+      System.arraycopy(seed, 0, der, PKCS8_ED25519_PREFIX.length, seed.length);
+      return sealer.seal(der);
+    } finally {
+      Arrays.fill(seed, (byte) 0);
+      Arrays.fill(der, (byte) 0);
+    }
+  }
+
+  /**
+   * Builds a signer from an unsealed PKCS#8 Ed25519 private key (as {@link #sealPrivateKey}
+   * produced it, or any RFC 8410 key). {@code pkcs8Der} is not modified; the caller wipes it.
+   *
+   * @param source names where the key came from in error messages (never the key itself)
+   * @throws KeyException if the bytes are not an Ed25519 PKCS#8 private key
+   */
+  public static Ed25519Signer openPrivateKey(byte[] pkcs8Der, String name, String source)
+      throws KeyException {
+    Objects.requireNonNull(pkcs8Der, "pkcs8Der");
+    if (VerifierKey.nameProblem(name) != null) {
+      throw new IllegalArgumentException(VerifierKey.nameProblem(name));
+    }
+    byte[] copy = pkcs8Der.clone();
+    byte[] seed = null;
+    try {
+      seed = ed25519Seed(copy, Objects.requireNonNull(source, "source"));
+      return Ed25519Signer.fromSeed(name, seed);
+    } finally {
+      Arrays.fill(copy, (byte) 0);
+      if (seed != null) {
+        Arrays.fill(seed, (byte) 0);
+      }
     }
   }
 
