@@ -108,7 +108,7 @@ final class VerifyCommand implements Callable<Integer> {
       } else {
         x.putNull("seq");
       }
-      x.put("reason", f.reason());
+      x.put("reason", f.reason().code());
       x.put("message", f.message());
     }
     if (r.latestCheckpoint() != null) {
@@ -141,7 +141,7 @@ final class VerifyCommand implements Callable<Integer> {
         out.println("  ... " + (r.failureCount() - 20) + " more (use --json for all)");
         break;
       }
-      out.println("  " + (f.seq() >= 0 ? "record " + f.seq() : "ledger") + ": " + t.bold(f.reason())
+      out.println("  " + (f.seq() >= 0 ? "record " + f.seq() : "ledger") + ": " + t.bold(f.reason().code())
           + ": " + f.message());
     }
   }
