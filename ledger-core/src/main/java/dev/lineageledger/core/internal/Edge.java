@@ -15,4 +15,25 @@ public record Edge(long recordSeq, long src, long dst, String role) {
         ? new Edge(recordSeq, recordSeq, targetSeq, slot.field())
         : new Edge(recordSeq, targetSeq, recordSeq, slot.field());
   }
+
+  /**
+   * docs/FORMAT.md §3.2: a record may not name one record both as something it read (an edge
+   * into it) and as something it produced (an edge out of it): the pair would be a cycle.
+   * Returns the problem, or null.
+   */
+  public static String cycle(long recordSeq, java.util.List<Edge> edges) {
+    java.util.Set<Long> in = new java.util.HashSet<>();
+    for (Edge e : edges) {
+      if (e.dst() == recordSeq) {
+        in.add(e.src());
+      }
+    }
+    for (Edge e : edges) {
+      if (e.src() == recordSeq && in.contains(e.dst())) {
+        return "record " + e.dst() + " is named both as an input and as an output ("
+            + e.role() + "): a lineage cycle";
+      }
+    }
+    return null;
+  }
 }

@@ -417,9 +417,9 @@ public final class LedgerWriter implements AutoCloseable {
       RecordSchema.setRef(body, slot, Envelope.refNode(t.seq(), t.hash()));
       edges.add(Edge.of(seq, slot, t.seq()));
     }
-    String cycle = RecordSchema.cycle(slots);
+    String cycle = Edge.cycle(seq, edges);
     if (cycle != null) {
-      throw new InvalidRecordException(slots.get(0).path(), prefix + cycle);
+      throw new InvalidRecordException("body", prefix + cycle);
     }
     String kind = d.kind().name();
     String[] id = RecordSchema.identity(kind, body);

@@ -366,34 +366,6 @@ public final class RecordSchema {
   }
 
   /**
-   * §3.2: a record may not list one record both as something it read and as something it
-   * produced (the edge pair would be a cycle). Returns the problem, or null.
-   */
-  public static String cycle(List<RefSlot> slots) {
-    java.util.Map<String, RefSlot> from = new java.util.HashMap<>();
-    for (RefSlot s : slots) {
-      if (s.direction() == EdgeDirection.FROM_REF) {
-        from.put(refKey(s.given()), s);
-      }
-    }
-    for (RefSlot s : slots) {
-      if (s.direction() == EdgeDirection.TO_REF) {
-        RefSlot in = from.get(refKey(s.given()));
-        if (in != null) {
-          return s.path() + " names the same record as " + in.path()
-              + ": a record cannot be both an input and an output (a lineage cycle)";
-        }
-      }
-    }
-    return null;
-  }
-
-  private static String refKey(JsonNode resolved) {
-    JsonNode seq = resolved.get("seq");
-    return seq != null ? "#" + seq.asLong() : resolved.toString();
-  }
-
-  /**
    * §3.5: the identity under which a version is immutable, {name, version}; null for kinds
    * without one (approval, deployment, key, custom kinds without both name and version).
    */

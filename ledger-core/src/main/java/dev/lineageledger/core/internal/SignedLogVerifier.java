@@ -175,7 +175,7 @@ public final class SignedLogVerifier {
     for (RecordSchema.RefSlot slot : slots) {
       edges.add(Edge.of(seq, slot, reference(seq, slot, lookup)));
     }
-    String cycle = RecordSchema.cycle(slots);
+    String cycle = Edge.cycle(seq, edges);
     if (cycle != null) {
       throw new Failure(FailureReason.BAD_REFERENCE, cycle);
     }
