@@ -34,11 +34,13 @@ final class VerifyProofCommand implements Callable<Integer> {
   Path proofFile;
 
   @Option(names = "--key", paramLabel = "FILE|STRING", required = true,
-      description = "Trusted verifier key (repeatable).")
+      description = "Trusted verifier key, or a file of keys (repeatable). Key rotations recorded"
+          + " before the proof's checkpoint are followed.")
   List<String> keys;
 
   @Option(names = "--origin", paramLabel = "ORIGIN",
-      description = "Require the checkpoint to name this log (default: any log the trusted key signs).")
+      description = "The log the checkpoint must name (default: the trusted key's name, which is"
+          + " its log's origin).")
   String expectedOrigin;
 
   @Option(names = "--record", paramLabel = "FILE",
@@ -48,18 +50,25 @@ final class VerifyProofCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    List<VerifierKey> trusted = new ArrayList<>();
-    for (String k : keys) {
-      trusted.add(Trust.parseKey(k));
-    }
+    Trust.Keys trust = Trust.pinned(keys);
+    List<VerifierKey> trusted = trust.keys();
     InclusionProofFile p = InclusionProofFile.parse(Files.readAllBytes(proofFile));
     long index = p.index();
     long size = p.size();
     Hash leaf = p.leafHash();
     String note = p.checkpoint();
-    // The signature by a trusted key is what binds the checkpoint; --origin also pins the log.
-    String origin = expectedOrigin != null ? expectedOrigin
-        : Checkpoint.parse(SignedNote.parse(note).body()).origin();
+    // The origin comes from what the caller trusts, never from the unverified checkpoint:
+    // a log's key name is its origin (docs/FORMAT.md §5).
+    String origin = expectedOrigin;
+    if (origin == null) {
+      java.util.TreeSet<String> names = new java.util.TreeSet<>();
+      trusted.forEach(k -> names.add(k.name()));
+      if (names.size() != 1) {
+        throw new UsageException("the trusted keys name several logs " + names
+            + "; say which one with --origin");
+      }
+      origin = names.first();
+    }
     Checkpoint cp;
     try {
       cp = p.verify(trusted, origin);

@@ -73,6 +73,32 @@ public final class TextRules {
     return b == null ? s : b.toString();
   }
 
+  /**
+   * JSON text (already escaped by a JSON writer) made safe to print: every non-printable code
+   * point written as a JSON {@code \}{@code uXXXX} escape (surrogate pairs beyond U+FFFF), so
+   * that the output is still the same JSON value. Backslashes are left alone.
+   */
+  public static String escapeJson(String json) {
+    StringBuilder b = null;
+    for (int i = 0; i < json.length(); ) {
+      int cp = json.codePointAt(i);
+      int n = Character.charCount(cp);
+      boolean esc = cp != '\\' && cp != '\n' && needsEscape(cp);
+      if (esc) {
+        if (b == null) {
+          b = new StringBuilder(json.length() + 16).append(json, 0, i);
+        }
+        for (char c : Character.toChars(cp)) {
+          b.append(String.format("\\u%04x", (int) c));
+        }
+      } else if (b != null) {
+        b.appendCodePoint(cp);
+      }
+      i += n;
+    }
+    return b == null ? json : b.toString();
+  }
+
   private static boolean needsEscape(int cp) {
     if (cp == '\\' || isForbidden(cp)) {
       return true;
