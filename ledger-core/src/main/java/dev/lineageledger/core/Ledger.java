@@ -276,8 +276,12 @@ public final class Ledger implements AutoCloseable {
   public Checkpoint openCheckpoint(String noteText, List<VerifierKey> pinned)
       throws LedgerException {
     Checkpoint unverified = Checkpoint.parse(SignedNote.parse(noteText).body());
-    long size = Math.min(unverified.size(), size());
-    return KeyHistory.openFollowingRotations(noteText, pinned, origin, keyEvidence(size));
+    if (unverified.size() > size()) {
+      // Records it covers are gone (truncation): no inclusion proof can be built for them, so
+      // only the pinned keys themselves can open it; the caller reports the truncation.
+      return Checkpoint.open(noteText, pinned, origin);
+    }
+    return KeyHistory.openFollowingRotations(noteText, pinned, origin, keyEvidence(unverified.size()));
   }
 
   /** The key records before {@code treeSize}, each with its inclusion proof in that tree. */

@@ -255,6 +255,49 @@ class TrustTest {
     assertThat(f.reason()).isEqualTo(FailureReason.UNEXPECTED_SIGNATURE);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"com.-acme/x", "acme/x", "Com.acme/x", "com.acme/"})
+  void customKindsFollowTheExactGrammar(String kind) throws Exception {
+    VerificationFailure f = forgedTail(SigningMode.PER_RECORD, e -> e.put("kind", kind));
+    assertThat(f.reason()).isEqualTo(FailureReason.INVALID_RECORD);
+    RecordKind.of("com.acme-/x"); // a label may end with '-' (FORMAT.md §3.3 grammar)
+  }
+
+  @Test
+  void aSecondBodyUnderAnIdentityIsADuplicate() throws Exception {
+    Path f = dir.resolve("dup.ledger");
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, SigningMode.CHECKPOINT_ONLY,
+        keys.options().checkpointOnClose(false).build())) {
+      l.append(TestLedgers.dataset("ds", "1", 1));
+      l.checkpoint();
+      l.append(TestLedgers.dataset("ds", "2", 2));
+    }
+    // The attacker's own tooling relabels version 2 as a second, different version 1.
+    Forge.rewriteLast(f, keys.key, TestLedgers.ORIGIN,
+        e -> ((ObjectNode) e.get("body")).put("version", "1"));
+    VerificationReport r = verify(f, VerifyOptions.builder().trustedKeys(List.of(keys.key.verifierKey()))
+        .allowUncoveredTail(true).build());
+    assertThat(r.failures()).anyMatch(x -> x.seq() == 1 && x.reason() == FailureReason.DUPLICATE_IDENTITY);
+  }
+
+  @Test
+  void aStoredCheckpointWithExtensionLinesIsMalformed() throws Exception {
+    Path f = pipelineLedger("ext.ledger", SigningMode.CHECKPOINT_ONLY);
+    StoredCheckpoint cp;
+    try (Ledger l = Ledger.open(f, LedgerOptions.readOnly())) {
+      cp = l.latestCheckpoint().orElseThrow();
+    }
+    Checkpoint withExt = new Checkpoint(cp.checkpoint().origin(), cp.size(), cp.root(), List.of("x"));
+    SignedNote note = withExt.sign(List.of(keys.key));
+    String line = note.signatures().get(0).line().strip().replace("'", "''");
+    sql(f, "DROP TRIGGER checkpoints_no_update", "DROP TRIGGER checkpoint_signatures_no_delete",
+        "UPDATE checkpoints SET body = '" + withExt.body().replace("'", "''") + "' WHERE size = " + cp.size(),
+        "DELETE FROM checkpoint_signatures WHERE size = " + cp.size(),
+        "INSERT INTO checkpoint_signatures(size, line) VALUES (" + cp.size() + ", '" + line + "')");
+    VerificationReport r = verify(f);
+    assertThat(r.failures()).anyMatch(x -> x.reason() == FailureReason.CHECKPOINT_MALFORMED);
+  }
+
   @Test
   void aRecordCannotBeBothInputAndOutput() throws Exception {
     VerificationFailure f = forgedTail(SigningMode.PER_RECORD, e -> {
@@ -338,20 +381,49 @@ class TrustTest {
   // ------------------------------------------------------------ cosign goes through the writer
 
   @Test
-  void aCosignatureIsCommittedOnItsOwnAndVerifies() throws Exception {
-    Path f = pipelineLedger("cosign.ledger", SigningMode.CHECKPOINT_ONLY);
+  void aCosignatureNeverLandsInABatchThatRollsBack() throws Exception {
+    Path f = dir.resolve("cosign.ledger");
+    long size;
+    try (Ledger l = keys.create(f, SigningMode.PER_RECORD)) {
+      TestLedgers.pipeline(l, 1);
+      size = l.checkpoint().size();
+    }
+    java.util.concurrent.CountDownLatch signing = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Signer failsMidBatch = new Signer() {
+      @Override
+      public VerifierKey verifierKey() {
+        return keys.key.verifierKey();
+      }
+
+      @Override
+      public byte[] sign(byte[] message) throws KeyException {
+        signing.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new KeyException("the KMS went away");
+      }
+    };
     Ed25519Signer witness = Ed25519Signer.generate("witness.example/w");
-    try (Ledger l = Ledger.open(f, keys.options().build())) {
-      long size = l.size();
-      var appends = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Receipt>>();
-      for (int i = 0; i < 50; i++) {
-        appends.add(l.appendAsync(TestLedgers.dataset("c", "v" + i, i)));
-      }
-      StoredCheckpoint cs = l.cosign(size, witness);
-      for (var a : appends) {
-        a.get();
-      }
-      assertThat(cs.note().signatures()).hasSize(2);
+    try (Ledger l = Ledger.open(f, keys.options().recordSigner(failsMidBatch).build())) {
+      var append = l.appendAsync(TestLedgers.dataset("x", "1", 1));
+      signing.await(); // the writer is inside its transaction now
+      var cosign = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return l.cosign(size, witness);
+        } catch (LedgerException e) {
+          throw new java.util.concurrent.CompletionException(e);
+        }
+      });
+      Thread.sleep(200); // give a cosign that bypasses the writer time to write into its batch
+      release.countDown();
+      assertThatThrownBy(append::join).hasCauseInstanceOf(KeyException.class);
+      assertThat(cosign.get().note().signatures()).hasSize(2);
+    }
+    try (Ledger l = Ledger.open(f, LedgerOptions.readOnly())) {
       assertThat(l.checkpoint(size).orElseThrow().note().signatures()).hasSize(2);
     }
   }

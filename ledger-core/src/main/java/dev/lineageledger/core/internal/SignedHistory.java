@@ -111,9 +111,8 @@ public final class SignedHistory {
    * signed record; null when nothing is signed yet.
    */
   private static String genesisLabel(Connection conn, VerifierKey candidate) throws SQLException {
-    List<CheckpointTable.Row> rows = CheckpointTable.rows(conn);
-    if (!rows.isEmpty()) {
-      CheckpointTable.Row first = rows.get(0);
+    CheckpointTable.Row first = CheckpointTable.first(conn);
+    if (first != null) {
       try {
         SignedNote note = SignedNote.parse(first.noteText());
         try {

@@ -50,8 +50,7 @@ public final class SignedLogVerifier {
   public interface Lookup {
     /** Leaf hash and kind of record {@code seq}, or null. */
     RefResolver.Target record(long seq) throws Failure;
-
-    /** Canonical body bytes of the first record before {@code before} with this identity, or null. */
+    /** The first record before {@code before} with this identity (canonical body), or null. */
     Earlier sameIdentity(String kind, String name, String version, long before) throws Failure;
   }
 
@@ -64,7 +63,7 @@ public final class SignedLogVerifier {
   /** A per-record signature to check (in parallel with others) by {@link #checkSignature}. */
   public record PendingSignature(long seq, VerifierKey key, byte[] message, byte[] sig) {}
 
-  /** §7.1: the rows of ledger_meta and their allowed values. */
+  /** §7.1: the rows of ledger_meta. */
   public static final Set<String> META_KEYS =
       Set.of("format", "format_version", "origin", "signing_mode", "created");
 
@@ -73,6 +72,8 @@ public final class SignedLogVerifier {
   private final KeyHistory keys;
   private CompactRange range;
   private Hash head;
+  /** The perfect subtree roots that the last record's leaf completed: levels 1..t (§7). */
+  private List<Hash> completed = List.of();
 
   public SignedLogVerifier(String origin, SigningMode mode, KeyHistory keys, CompactRange start,
       Hash head) {
@@ -118,20 +119,11 @@ public final class SignedLogVerifier {
     }
   }
 
-  public KeyHistory keys() {
-    return keys;
-  }
+  public KeyHistory keys() { return keys; }
 
-  public CompactRange range() {
-    return range;
-  }
+  public CompactRange range() { return range; }
 
-  /** The perfect subtree roots that record {@code seq}'s leaf completed: levels 1..t (§7). */
-  private List<Hash> completed = List.of();
-
-  public List<Hash> completed() {
-    return completed;
-  }
+  public List<Hash> completed() { return completed; }
 
   /**
    * §9 items 2-4 for the record at position {@code seq}: canonical bytes, envelope, position,
