@@ -56,8 +56,11 @@ final class Forge {
         roots.add(stored.subtree(ps.level(), ps.index()));
       }
       byte[] nodes = NodeBlob.encode(CompactRange.of(seq, roots).append(leaf));
+      String[] nv = dev.lineageledger.core.internal.RecordSchema.nameAndVersion(
+          env.path("kind").asText(), env.path("body"));
       try (PreparedStatement ps = c.prepareStatement("UPDATE records SET body = ?, leaf_hash = ?,"
-          + " sig = ?, nodes = ?, actor = ?, time = ?, signer = ? WHERE seq = ?")) {
+          + " sig = ?, nodes = ?, actor = ?, time = ?, signer = ?, kind = ?, name = ?, version = ?"
+          + " WHERE seq = ?")) {
         ps.setBytes(1, forged);
         ps.setBytes(2, leaf.bytes());
         ps.setBytes(3, sig);
@@ -65,7 +68,10 @@ final class Forge {
         ps.setString(5, env.path("actor").asText());
         ps.setString(6, env.path("time").asText());
         ps.setString(7, env.has("signer") ? env.get("signer").asText() : null);
-        ps.setLong(8, seq);
+        ps.setString(8, env.path("kind").asText());
+        ps.setString(9, nv[0]);
+        ps.setString(10, nv[1]);
+        ps.setLong(11, seq);
         ps.executeUpdate();
       }
     }
