@@ -47,6 +47,8 @@ class TrustIT {
     record("r.ledger", "1");
     Cli.Result cp = cli.run("checkpoint", "--ledger", "r.ledger");
     Files.writeString(dir.resolve("old.note"), cp.out());
+    Files.writeString(dir.resolve("old-proof.json"),
+        cli.run("prove", "dataset:raw@1", "--json", "--ledger", "r.ledger").out());
     for (int i = 0; i < 2; i++) {
       Cli.Result rot = cli.run("key", "rotate", "--ledger", "r.ledger", "--actor", "sec@corp");
       assertThat(rot.code()).as(rot.toString()).isZero();
@@ -65,6 +67,16 @@ class TrustIT {
     Cli.Result prove = cli.run("prove", "dataset:raw@after-1", "--json", "--ledger", "r.ledger");
     assertThat(prove.code()).as(prove.toString()).isZero();
     Files.writeString(dir.resolve("proof.json"), prove.out());
+    // An older proof and only the current key: offline there is nothing that links them; the
+    // ledger's newer checkpoint, signed by the current key, vouches for the old one.
+    String current = Files.readAllLines(dir.resolve("r.ledger.pub")).get(0);
+    Cli.Result oldOffline = cli.run("verify-proof", "old-proof.json", "--key", current);
+    assertThat(oldOffline.code()).as(oldOffline.toString()).isEqualTo(1);
+    assertThat(oldOffline.out()).contains("pass --ledger");
+    Cli.Result oldOnline = cli.run("verify-proof", "old-proof.json", "--key", current,
+        "--ledger", "r.ledger");
+    assertThat(oldOnline.code()).as(oldOnline.toString()).isZero();
+    assertThat(oldOnline.out()).contains("consistent with a newer one");
     Files.delete(dir.resolve("r.ledger"));
     Cli.Result vp = cli.run("verify-proof", "proof.json", "--key", original);
     assertThat(vp.code()).as(vp.toString()).isZero();
