@@ -371,6 +371,11 @@ class TrustTest {
       assertThatThrownBy(() -> Checkpoint.open(note, List.of(k1.verifierKey()), TestLedgers.ORIGIN))
           .isInstanceOf(VerificationException.class);
       assertThat(l.openCheckpoint(note, List.of(k1.verifierKey())).size()).isEqualTo(l.size());
+      // ... and an auditor who pinned k1 verifies incrementally from that checkpoint.
+      TestLedgers.pipeline(l, 3);
+      l.checkpoint();
+      assertThat(l.verify(VerifyOptions.builder().trustedKeys(List.of(k1.verifierKey()))
+          .trustedCheckpoint(note).build()).ok()).isTrue();
       // A stranger's key follows nothing.
       assertThatThrownBy(() -> l.openCheckpoint(note,
           List.of(Ed25519Signer.generate(TestLedgers.ORIGIN).verifierKey())))

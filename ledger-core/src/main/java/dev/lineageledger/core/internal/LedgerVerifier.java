@@ -115,7 +115,7 @@ public final class LedgerVerifier {
 
     if (opts.trustedCheckpoint().isPresent()) {
       // The auditor's checkpoint is input: a bad one is an error, not a ledger failure.
-      Checkpoint tc = Checkpoint.open(opts.trustedCheckpoint().get(), opts.trustedKeys(), origin);
+      Checkpoint tc = openTrusted(opts.trustedCheckpoint().get(), dbSize);
       long m = tc.size();
       if (dbSize < m) {
         fail(dbSize, FailureReason.TRUNCATED, "the ledger has " + dbSize + " records but the trusted"
@@ -156,14 +156,27 @@ public final class LedgerVerifier {
           return report(m, dbSize, 0, 0, null);
         }
       }
-      replayKeyRecords(m, tc, stored, keys);
+      // The trust set after each key record before m: an older stored checkpoint is checked
+      // with the keys trusted at its own size, not at m.
+      List<Map.Entry<Long, List<dev.lineageledger.core.VerifierKey>>> trustAt =
+          replayKeyRecords(m, tc, stored, keys);
       log = new SignedLogVerifier(origin, mode, keys, range, head);
       // Older stored checkpoints must be consistent with the trusted one (no equivocation).
       for (CheckpointTable.Row r : cps) {
         if (r.size() > m) {
           break;
         }
+        List<dev.lineageledger.core.VerifierKey> keysThen = opts.trustedKeys();
+        for (Map.Entry<Long, List<dev.lineageledger.core.VerifierKey>> t : trustAt) {
+          if (t.getKey() < r.size()) {
+            keysThen = t.getValue();
+          }
+        }
+        SignedLogVerifier atSize = log;
+        log = new SignedLogVerifier(origin, mode, new KeyHistory(keysThen),
+            CompactRange.of(0, List.of()), Envelope.GENESIS_PREV);
         Checkpoint c = checkpoint(r, null);
+        log = atSize;
         if (c == null) {
           continue;
         }
@@ -331,12 +344,42 @@ public final class LedgerVerifier {
   }
 
   /**
+   * The auditor's checkpoint, opened with the keys they pinned following the rotations the
+   * ledger records before it (docs/FORMAT.md §4.1), so that a checkpoint kept after a rotation
+   * still works with the key pinned before it. When the ledger is shorter than the checkpoint,
+   * no inclusion proof can be built: only the pinned keys can open it (truncation is reported).
+   */
+  private Checkpoint openTrusted(String note, long dbSize) throws SQLException, LedgerException {
+    Checkpoint unverified = Checkpoint.parse(dev.lineageledger.core.SignedNote.parse(note).body());
+    if (unverified.size() > dbSize) {
+      return Checkpoint.open(note, opts.trustedKeys(), origin);
+    }
+    List<dev.lineageledger.core.KeyRecordProof> evidence = new ArrayList<>();
+    ProofBuilder proofs = new ProofBuilder(new StoredSubtrees(conn, path));
+    try (PreparedStatement ks = conn.prepareStatement(
+        "SELECT seq, body, sig FROM records WHERE kind = 'key' AND seq < ? ORDER BY seq")) {
+      ks.setLong(1, unverified.size());
+      try (ResultSet r = ks.executeQuery()) {
+        while (r.next()) {
+          byte[] body = r.getBytes(2);
+          evidence.add(new dev.lineageledger.core.KeyRecordProof(r.getLong(1),
+              body == null ? new byte[0] : body, r.getBytes(3),
+              proofs.inclusion(r.getLong(1), unverified.size()).path()));
+        }
+      }
+    }
+    return KeyHistory.openFollowingRotations(note, opts.trustedKeys(), origin, evidence);
+  }
+
+  /**
    * Incremental mode: key records before the trusted checkpoint still decide whom later
    * records may be signed by. Each is authenticated by an inclusion proof against the trusted
    * root and by its signature, in order.
    */
-  private void replayKeyRecords(long m, Checkpoint tc, StoredSubtrees stored, KeyHistory keys)
+  private List<Map.Entry<Long, List<dev.lineageledger.core.VerifierKey>>> replayKeyRecords(
+      long m, Checkpoint tc, StoredSubtrees stored, KeyHistory keys)
       throws SQLException, LedgerException {
+    List<Map.Entry<Long, List<dev.lineageledger.core.VerifierKey>>> trustAt = new ArrayList<>();
     try (PreparedStatement ks = conn.prepareStatement(
         "SELECT seq, body, sig FROM records WHERE kind = 'key' AND seq < ? ORDER BY seq")) {
       ks.setLong(1, m);
@@ -348,6 +391,7 @@ public final class LedgerVerifier {
           try {
             new ProofBuilder(stored).inclusion(seq, m).verify(leaf, tc.root());
             keys.apply(origin, Envelope.parse(dev.lineageledger.core.CanonicalJson.parse(body)), leaf, r.getBytes(3));
+            trustAt.add(Map.entry(seq, keys.keys()));
           } catch (VerificationException | FormatException | dev.lineageledger.core.InvalidRecordException e) {
             fail(seq, FailureReason.UNTRUSTED_SIGNER, "key record " + seq + " is not authenticated by the"
                 + " trusted checkpoint and a trusted key: " + e.getMessage());
@@ -355,6 +399,7 @@ public final class LedgerVerifier {
         }
       }
     }
+    return trustAt;
   }
 
   /**
