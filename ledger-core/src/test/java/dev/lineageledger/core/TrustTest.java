@@ -316,6 +316,49 @@ class TrustTest {
   }
 
   @Test
+  void noRecordMayCloseALongerLineageCycle() throws Exception {
+    Path f = dir.resolve("loop.ledger");
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, SigningMode.PER_RECORD,
+        keys.options().checkpointOnClose(false).build())) {
+      l.append(TestLedgers.dataset("a", "1", 1)); // 0
+      l.append(RecordDraft.builder(RecordKind.TRANSFORM, "a").put("name", "t1").put("type", "other")
+          .put("inputs", List.of(0)).put("codeVersion", "1").put("runId", "1").build()); // 1
+      l.append(RecordDraft.builder(RecordKind.of("com.acme/consumer"), "a").put("name", "c")
+          .put("inputs", List.of(1)).build()); // 2: data flows 1 -> 2
+      // Claiming to have produced record 1 from record 2 would close 1 -> 2 -> X -> 1.
+      RecordDraft loop = RecordDraft.builder(RecordKind.TRANSFORM, "a").put("name", "x")
+          .put("type", "other").put("inputs", List.of(2)).put("outputs", List.of(1))
+          .put("codeVersion", "1").put("runId", "x").build();
+      assertThatThrownBy(() -> l.append(loop)).isInstanceOf(InvalidRecordException.class)
+          .hasMessageContaining("output record 1 already leads to input record 2");
+      // The same inside one batch: the consumer and the loop appended together.
+      assertThatThrownBy(() -> l.appendAll(List.of(
+          RecordDraft.builder(RecordKind.of("com.acme/consumer"), "a").put("name", "c2")
+              .put("inputs", List.of(1)).build(),
+          RecordDraft.builder(RecordKind.TRANSFORM, "a").put("name", "y").put("type", "other")
+              .put("inputs", List.of(3)).put("outputs", List.of(1)).put("codeVersion", "1")
+              .put("runId", "y").build())))
+          .isInstanceOf(InvalidRecordException.class).hasMessageContaining("lineage cycle");
+      l.checkpoint();
+      l.append(RecordDraft.builder(RecordKind.TRANSFORM, "a").put("name", "x").put("type", "other")
+          .put("inputs", List.of(2)).put("codeVersion", "1").put("runId", "x").build()); // 3
+    }
+    String hash1;
+    try (Ledger l = Ledger.open(f, LedgerOptions.readOnly())) {
+      hash1 = l.record(1).orElseThrow().leafHash().hex();
+    }
+    // An attacker with the key adds the output anyway.
+    Forge.rewriteLast(f, keys.key, TestLedgers.ORIGIN, e -> ((ObjectNode) e.get("body"))
+        .putArray("outputs").addObject().put("hash", hash1).put("seq", 1));
+    VerificationReport r = verify(f, VerifyOptions.builder().trustedKeys(List.of(keys.key.verifierKey()))
+        .allowUncoveredTail(true).build());
+    VerificationFailure first = r.firstFailure().orElseThrow();
+    assertThat(first.seq()).isEqualTo(3);
+    assertThat(first.reason()).isEqualTo(FailureReason.BAD_REFERENCE);
+    assertThat(first.message()).contains("lineage cycle");
+  }
+
+  @Test
   void aNameWithABidiOverrideIsRejected() throws Exception {
     try (Ledger l = keys.create(dir.resolve("bidi.ledger"), SigningMode.CHECKPOINT_ONLY)) {
       assertThatThrownBy(() -> l.append(TestLedgers.dataset("model\u202Egpj.exe", "1", 1)))

@@ -515,6 +515,8 @@ public final class LedgerVerifier {
   private final class StoreLookup implements SignedLogVerifier.Lookup, AutoCloseable {
     private final PreparedStatement bySeq = conn.prepareStatement(
         "SELECT seq, leaf_hash, kind FROM records WHERE seq = ?");
+    private final PreparedStatement downstream = conn.prepareStatement(
+        "SELECT dst FROM edges WHERE src = ? AND record_seq < ?");
     private final PreparedStatement byIdentity = conn.prepareStatement(
         "SELECT seq, body FROM records WHERE kind = ? AND name = ? AND version = ? AND seq < ?"
             + " ORDER BY seq LIMIT 1");
@@ -560,6 +562,23 @@ public final class LedgerVerifier {
     }
 
     @Override
+    public List<Long> downstream(long node, long before) throws SignedLogVerifier.Failure {
+      try {
+        downstream.setLong(1, node);
+        downstream.setLong(2, before);
+        List<Long> out = new ArrayList<>();
+        try (ResultSet t = downstream.executeQuery()) {
+          while (t.next()) {
+            out.add(t.getLong(1));
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        throw new SignedLogVerifier.Failure(FailureReason.BAD_REFERENCE, "cannot read edges");
+      }
+    }
+
+    @Override
     public SignedLogVerifier.Earlier sameIdentity(String kind, String name, String version, long before)
         throws SignedLogVerifier.Failure {
       if (shared != null && !shared.contains(kind + '\0' + name + '\0' + version)) {
@@ -592,6 +611,7 @@ public final class LedgerVerifier {
     public void close() throws SQLException {
       bySeq.close();
       byIdentity.close();
+      downstream.close();
     }
   }
 

@@ -318,6 +318,7 @@ public final class LedgerWriter implements AutoCloseable {
             unitBuilt.add(b);
             rs.add(new Receipt(b.seq, b.leaf));
             resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version, b.canonical);
+            resolver.stageEdges(b.edges);
             s++;
             p = b.leaf;
           }
@@ -396,6 +397,7 @@ public final class LedgerWriter implements AutoCloseable {
     resolver.clearStaged();
     for (Built b : built) {
       resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version, b.canonical);
+      resolver.stageEdges(b.edges);
     }
   }
 
@@ -417,7 +419,7 @@ public final class LedgerWriter implements AutoCloseable {
       RecordSchema.setRef(body, slot, Envelope.refNode(t.seq(), t.hash()));
       edges.add(Edge.of(seq, slot, t.seq()));
     }
-    String cycle = Edge.cycle(seq, edges);
+    String cycle = Edge.cycle(seq, edges, resolver::downstream);
     if (cycle != null) {
       throw new InvalidRecordException("body", prefix + cycle);
     }

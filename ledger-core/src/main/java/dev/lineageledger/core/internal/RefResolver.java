@@ -31,6 +31,7 @@ public final class RefResolver {
   private final Map<Hash, Target> stagedByHash = new HashMap<>();
   private final Map<String, Target> stagedByName = new HashMap<>();
   private final Map<String, Existing> stagedByIdentity = new HashMap<>();
+  private final Map<Long, java.util.List<Long>> stagedDownstream = new HashMap<>();
 
   /** The record that holds an identity (§3.5), with its canonical body bytes. */
   public record Existing(long seq, Hash hash, byte[] body) {}
@@ -62,6 +63,30 @@ public final class RefResolver {
     stagedByHash.clear();
     stagedByName.clear();
     stagedByIdentity.clear();
+    stagedDownstream.clear();
+  }
+
+  /** Makes the edges of a record of the current batch part of the graph later records see. */
+  public void stageEdges(java.util.List<Edge> edges) {
+    for (Edge e : edges) {
+      stagedDownstream.computeIfAbsent(e.src(), k -> new java.util.ArrayList<>()).add(e.dst());
+    }
+  }
+
+  /** Where data flows from {@code node}: stored edges and those staged in this batch. */
+  public java.util.List<Long> downstream(long node) throws LedgerException {
+    java.util.List<Long> out = new java.util.ArrayList<>(stagedDownstream.getOrDefault(node, java.util.List.of()));
+    try (PreparedStatement ps = conn.prepareStatement("SELECT dst FROM edges WHERE src = ?")) {
+      ps.setLong(1, node);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          out.add(r.getLong(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw SqliteStore.describe(path, "cannot read", e);
+    }
+    return out;
   }
 
   /** The first record of {@code kind} named {@code name@version}, staged or stored, or null. */

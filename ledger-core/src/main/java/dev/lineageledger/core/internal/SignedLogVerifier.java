@@ -50,6 +50,8 @@ public final class SignedLogVerifier {
   public interface Lookup {
     /** Leaf hash and kind of record {@code seq}, or null. */
     RefResolver.Target record(long seq) throws Failure;
+    /** Where data flows from {@code node} through edges declared by records before {@code before}. */
+    List<Long> downstream(long node, long before) throws Failure;
     /** The first record before {@code before} with this identity (canonical body), or null. */
     Earlier sameIdentity(String kind, String name, String version, long before) throws Failure;
   }
@@ -167,7 +169,7 @@ public final class SignedLogVerifier {
     for (RecordSchema.RefSlot slot : slots) {
       edges.add(Edge.of(seq, slot, reference(seq, slot, lookup)));
     }
-    String cycle = Edge.cycle(seq, edges);
+    String cycle = Edge.cycle(seq, edges, node -> lookup.downstream(node, seq));
     if (cycle != null) {
       throw new Failure(FailureReason.BAD_REFERENCE, cycle);
     }
