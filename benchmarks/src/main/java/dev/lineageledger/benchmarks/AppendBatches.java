@@ -72,6 +72,6 @@ public class AppendBatches {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public List<Receipt> appendAll(Store s, Caller c) throws LedgerException {
-    return s.store.ledger.appendAll(s.batches.get(c.next++ & 15));
+    return s.store.ledger.appendAll(SampleRecords.next(BATCH));
   }
 }

@@ -60,6 +60,6 @@ public class AppendDurable {
 
   @Benchmark
   public Receipt append(Store s, Caller c) throws LedgerException {
-    return s.store.ledger.append(s.drafts.get(c.next++ & 1023));
+    return s.store.ledger.append(SampleRecords.next());
   }
 }

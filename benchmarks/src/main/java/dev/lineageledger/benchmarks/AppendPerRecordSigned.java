@@ -64,7 +64,7 @@ public class AppendPerRecordSigned {
   @OperationsPerInvocation(WINDOW)
   public void append() {
     for (int i = 0; i < WINDOW; i++) {
-      inFlight[i] = store.ledger.appendAsync(drafts.get(next++ & (WINDOW - 1)));
+      inFlight[i] = store.ledger.appendAsync(SampleRecords.next());
     }
     CompletableFuture.allOf(inFlight).join();
   }

@@ -55,11 +55,10 @@ public class CheckpointLatency {
         ScratchLedger.options().durability(Durability.FSYNC).build());
     drafts = SampleRecords.datasets(1024);
     if (load.equals("busy")) {
-      List<RecordDraft> batch = drafts.subList(0, 100);
       background = new Thread(() -> {
         while (!stop) {
           try {
-            store.ledger.appendAll(batch);
+            store.ledger.appendAll(SampleRecords.next(100));
           } catch (LedgerException e) {
             if (!stop) {
               throw SampleRecords.fail(e);
@@ -83,7 +82,7 @@ public class CheckpointLatency {
 
   @Benchmark
   public StoredCheckpoint appendToSignedCheckpoint() throws LedgerException {
-    Receipt r = store.ledger.append(drafts.get(next++ & 1023));
+    Receipt r = store.ledger.append(SampleRecords.next());
     while (true) {
       Optional<StoredCheckpoint> cp = store.ledger.latestCheckpoint();
       if (cp.isPresent() && cp.get().size() > r.seq()) {

@@ -102,7 +102,7 @@ public class Proofs {
     try (Ledger l = Ledger.create(file, SampleRecords.ORIGIN, SigningMode.CHECKPOINT_ONLY,
         ScratchLedger.options().durability(Durability.OS_BUFFERED).build())) {
       for (int i = 0; i < size; i += drafts.size()) {
-        l.appendAll(drafts.subList(0, Math.min(drafts.size(), size - i)));
+        l.appendAll(SampleRecords.datasets(i, Math.min(drafts.size(), size - i)));
       }
     }
     try {

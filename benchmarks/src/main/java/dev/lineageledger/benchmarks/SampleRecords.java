@@ -43,13 +43,40 @@ final class SampleRecords {
     }
   }
 
-  /** {@code n} distinct dataset drafts, to be cycled through by a benchmark. */
+  /** {@code n} distinct dataset drafts, versions {@code 0..n-1}. */
   static List<RecordDraft> datasets(int n) {
+    return datasets(0, n);
+  }
+
+  /** {@code n} distinct dataset drafts, versions {@code from..from+n-1}. */
+  static List<RecordDraft> datasets(int from, int n) {
     List<RecordDraft> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      out.add(dataset(i));
+      out.add(dataset(from + i));
     }
     return List.copyOf(out);
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT =
+      new java.util.concurrent.atomic.AtomicInteger(1 << 24);
+
+  /**
+   * A dataset version never appended before in this JVM. A recorded version is immutable
+   * (docs/FORMAT.md §3.5): appending the same draft again returns its first receipt and writes
+   * nothing, so benchmarks that measure appends must not cycle through a fixed pool. Building
+   * the draft (a few microseconds) is part of every caller's append, so it is measured too.
+   */
+  static RecordDraft next() {
+    return dataset(NEXT.getAndIncrement());
+  }
+
+  /** {@code n} drafts from {@link #next()}. */
+  static List<RecordDraft> next(int n) {
+    List<RecordDraft> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(next());
+    }
+    return out;
   }
 
   /** Unchecked wrapper for setup code, where a ledger failure should abort the benchmark. */

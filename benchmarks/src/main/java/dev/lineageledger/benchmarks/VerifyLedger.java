@@ -61,7 +61,7 @@ public class VerifyLedger {
       try (Ledger l = Ledger.create(file, SampleRecords.ORIGIN, mode, ScratchLedger.options()
           .durability(Durability.OS_BUFFERED).build())) {
         for (int i = 0; i < RECORDS; i += drafts.size()) {
-          l.appendAll(drafts.subList(0, Math.min(drafts.size(), RECORDS - i)));
+          l.appendAll(SampleRecords.datasets(i, Math.min(drafts.size(), RECORDS - i)));
         }
         l.checkpoint();
         ledger = null;

@@ -32,7 +32,8 @@ final class ConsistencyCommand implements Callable<Integer> {
   Path oldFile;
 
   @Option(names = "--key", paramLabel = "FILE|STRING",
-      description = "Trusted verifier key (repeatable; default: the ledger's PATH.pub).")
+      description = "Trusted verifier key, or a file of keys (repeatable; default: the ledger's"
+          + " PATH.pub, reported as not pinned). Key rotations recorded in the ledger are followed.")
   List<String> keys;
 
   @Option(names = "--json", description = "Print the proof and outcome as JSON.")
@@ -41,12 +42,15 @@ final class ConsistencyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    List<VerifierKey> trusted = Trust.keys(keys, ledger, spec.commandLine().getErr(), json);
+    Trust.Keys trust = Trust.keys(keys, ledger, spec.commandLine().getErr(), json);
+    List<VerifierKey> trusted = trust.keys();
     String oldNote = Files.readString(oldFile, StandardCharsets.UTF_8);
     try (Ledger l = ReadOnly.open(ledger)) {
       Checkpoint old;
       try {
-        old = Checkpoint.open(oldNote, trusted, l.origin());
+        // Both checkpoints are opened following the key rotations the ledger records, so a
+        // key pinned once keeps working (docs/FORMAT.md §4.1).
+        old = l.openCheckpoint(oldNote, trusted);
       } catch (VerificationException e) {
         throw new UsageException(oldFile + ": " + e.getMessage());
       }
@@ -64,7 +68,7 @@ final class ConsistencyCommand implements Callable<Integer> {
         failure = "the ledger's latest checkpoint (size " + (latest == null ? 0 : latest.size())
             + ") is older than the given one (size " + old.size() + "): checkpoints were removed";
       } else {
-        Checkpoint now = Checkpoint.open(latest.noteText(), trusted, l.origin());
+        Checkpoint now = l.openCheckpoint(latest.noteText(), trusted);
         o.put("newSize", now.size());
         o.put("newRoot", now.root().base64());
         proof = l.proveConsistency(old.size(), now.size());
@@ -78,6 +82,7 @@ final class ConsistencyCommand implements Callable<Integer> {
         }
       }
       o.put("ok", failure == null);
+      trust.addTo(o);
       if (failure != null) {
         o.put("failure", failure);
       }
@@ -86,6 +91,7 @@ final class ConsistencyCommand implements Callable<Integer> {
       } else if (failure == null) {
         out.println("OK: the checkpoint of size " + o.get("newSize") + " extends the one of size "
             + old.size() + " (consistency proof of " + proof.path().size() + " hashes checked)");
+        out.println("  " + trust.describe());
       } else {
         out.println("FAILED: " + failure);
       }

@@ -1,5 +1,6 @@
 package dev.lineageledger.cli;
 
+import dev.lineageledger.core.internal.TextRules;
 import dev.lineageledger.core.Ledger;
 import dev.lineageledger.core.LedgerRecord;
 import java.io.PrintWriter;
@@ -52,8 +53,11 @@ final class LogCommand implements Callable<Integer> {
           if (json) {
             out.println(Json.write(Json.record(r)));
           } else {
-            out.printf("%s  %s  %-44s %s%n", t.bold(String.format("%6d", r.seq())), t.dim(r.time()),
-                r.label(), t.dim(r.actor()));
+            // Stored text is escaped: a newline or escape sequence in an actor or a name must
+            // not forge a log line or drive the terminal (docs/FORMAT.md §3.4).
+            out.printf("%s  %s  %-44s %s%n", t.bold(String.format("%6d", r.seq())),
+                t.dim(TextRules.escape(r.time())), TextRules.escape(r.label()),
+                t.dim(TextRules.escape(r.actor())));
           }
           printed++;
         }

@@ -53,8 +53,10 @@ final class ProveCommand implements Callable<Integer> {
       InclusionProof p = l.proveInclusion(r.seq(), cp.size());
       p.verify(r.leafHash(), cp.root()); // never hand out a proof we cannot check ourselves
       if (json) {
+        // The key records before the checkpoint travel with the proof, so that an auditor who
+        // pinned a key before a rotation can check it offline (docs/FORMAT.md §6).
         out.println(new InclusionProofFile(r.seq(), cp.size(), r.leafHash(), p.path(),
-            cp.noteText()).toJson());
+            cp.noteText(), l.keyEvidence(cp.size())).toJson());
       } else {
         out.println("record " + r.seq() + " (" + r.label() + ") in tree of size " + cp.size());
         out.println("leaf hash: " + r.leafHash().base64());

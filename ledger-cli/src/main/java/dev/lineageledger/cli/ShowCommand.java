@@ -1,5 +1,6 @@
 package dev.lineageledger.cli;
 
+import dev.lineageledger.core.internal.TextRules;
 import dev.lineageledger.core.Ledger;
 import dev.lineageledger.core.LedgerRecord;
 import java.io.PrintWriter;
@@ -38,13 +39,15 @@ final class ShowCommand implements Callable<Integer> {
         out.println(Json.write(Json.record(r)));
       } else {
         Terminal t = Terminal.detect();
-        out.println(t.bold("record " + r.seq()) + "  " + r.label());
+        // Stored text is escaped so that it cannot forge lines or drive the terminal.
+        out.println(t.bold("record " + r.seq()) + "  " + TextRules.escape(r.label()));
         out.println("  hash    sha256:" + r.leafHash().hex());
         out.println("  prev    sha256:" + r.prev().hex());
-        out.println("  time    " + r.time());
-        out.println("  actor   " + r.actor());
-        r.signer().ifPresent(s -> out.println("  signer  " + s));
-        out.println("  body    " + Json.pretty(r.body()).replace("\n", "\n          "));
+        out.println("  time    " + TextRules.escape(r.time()));
+        out.println("  actor   " + TextRules.escape(r.actor()));
+        r.signer().ifPresent(s -> out.println("  signer  " + TextRules.escape(s)));
+        out.println("  body    " + TextRules.escapeJson(Json.pretty(r.body()))
+            .replace("\n", "\n          "));
       }
     }
     return ExitCodes.OK;

@@ -1,5 +1,7 @@
 package dev.lineageledger.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lineageledger.core.FormatException;
 import dev.lineageledger.core.KeyException;
 import dev.lineageledger.core.KeyFiles;
@@ -10,66 +12,85 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns {@code --key FILE|STRING} arguments into trusted verifier keys. */
+/**
+ * Turns {@code --key FILE|STRING} arguments into trusted verifier keys, and says where they
+ * came from: keys the caller pinned, or the PATH.pub file beside the ledger, which whoever can
+ * edit the ledger can edit too.
+ */
 final class Trust {
   private Trust() {}
+
+  /** The keys a command trusts and whether the caller pinned them. */
+  record Keys(List<VerifierKey> keys, boolean pinned, String source) {
+    /** {"trustedKeys":[...],"pinned":bool,"keySource":...}, for every --json report. */
+    void addTo(ObjectNode o) {
+      ArrayNode a = o.putArray("trustedKeys");
+      keys.forEach(k -> a.add(k.toString()));
+      o.put("pinned", pinned);
+      o.put("keySource", source);
+    }
+
+    /** One human line: which keys, and whether that proves anything. */
+    String describe() {
+      StringBuilder b = new StringBuilder();
+      for (VerifierKey k : keys) {
+        b.append(b.length() == 0 ? "" : ", ").append(k.name()).append('+').append(k.keyId().hex());
+      }
+      return pinned ? "trusted keys (pinned with --key): " + b
+          : "trusted keys NOT PINNED (read from " + source + ", which anyone who can edit the"
+              + " ledger can edit; pass --key with a key you obtained independently): " + b;
+    }
+  }
 
   /**
    * The ledger's PATH.pub: one C2SP verifier key per line, the current signing key first, then
    * keys retired by 'ledger key rotate' (verification follows the rotation records).
    */
-  static List<VerifierKey> pubFile(Path pub) throws FormatException, KeyException {
-    List<VerifierKey> out = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(pub, java.nio.charset.StandardCharsets.UTF_8)) {
-        if (!line.isBlank()) {
-          out.add(VerifierKey.parse(line.strip()));
-        }
-      }
-    } catch (java.io.IOException e) {
-      throw new KeyException("cannot read " + pub + ": " + e.getMessage(), e);
-    }
-    if (out.isEmpty()) {
-      throw new KeyException(pub + " holds no verifier key");
-    }
-    return out;
+  static List<VerifierKey> pubFile(Path pub) throws KeyException {
+    return KeyFiles.readVerifierKeys(pub);
   }
 
-  static VerifierKey parseKey(String arg) throws FormatException, KeyException {
+  /** A vkey string, or a file of one or more vkey lines (such as a rotated PATH.pub). */
+  static List<VerifierKey> parseKey(String arg) throws FormatException, KeyException {
     if (arg.contains("+") && !Files.exists(Path.of(arg))) {
-      return VerifierKey.parse(arg.strip());
+      return List.of(VerifierKey.parse(arg.strip()));
     }
     Path p = Path.of(arg);
     if (!Files.exists(p)) {
       throw new KeyException("--key " + arg + " is neither a verifier key string nor a file");
     }
-    return KeyFiles.readVerifierKey(p);
+    return KeyFiles.readVerifierKeys(p);
+  }
+
+  /** The keys given with --key, all of them pinned. */
+  static Keys pinned(List<String> args) throws FormatException, KeyException {
+    List<VerifierKey> out = new ArrayList<>();
+    for (String a : args) {
+      out.addAll(parseKey(a));
+    }
+    return new Keys(List.copyOf(out), true, "--key");
   }
 
   /**
-   * The keys to trust: those given with --key, else the ledger's own public key file (with a
-   * warning that this trusts whoever controls that directory).
+   * The keys to trust: those given with --key, else the ledger's own public key file, reported
+   * as not pinned (with a warning on stderr unless {@code quiet}).
    */
-  static List<VerifierKey> keys(List<String> args, LedgerOption ledger, PrintWriter err, boolean quiet)
+  static Keys keys(List<String> args, LedgerOption ledger, PrintWriter err, boolean quiet)
       throws FormatException, KeyException {
-    List<VerifierKey> out = new ArrayList<>();
-    if (args != null) {
-      for (String a : args) {
-        out.add(parseKey(a));
-      }
+    if (args != null && !args.isEmpty()) {
+      return pinned(args);
     }
-    if (out.isEmpty()) {
-      Path pub = ledger.pubFile();
-      if (!Files.exists(pub)) {
-        throw new KeyException("no trusted key: pass --key with the ledger's verifier key"
-            + " ('ledger key verifier' prints it), or keep it in " + pub);
-      }
-      out.addAll(pubFile(pub));
-      if (!quiet) {
-        err.println("note: trusting the key in " + pub + "; pass --key to pin a key you obtained"
-            + " independently");
-      }
+    Path pub = ledger.pubFile();
+    if (!Files.exists(pub)) {
+      throw new KeyException("no trusted key: pass --key with the ledger's verifier key"
+          + " ('ledger key verifier' prints it), or keep it in " + pub);
     }
-    return out;
+    Keys k = new Keys(pubFile(pub), false, pub.toString());
+    if (!quiet) {
+      err.println("warning: no --key given: trusting " + pub + ", which is not evidence (anyone"
+          + " who can edit the ledger can edit it); pass --key to pin a key you obtained"
+          + " independently");
+    }
+    return k;
   }
 }

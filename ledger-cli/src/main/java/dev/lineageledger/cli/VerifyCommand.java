@@ -24,7 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = {"Verify the whole ledger, or incrementally from a checkpoint you trust.",
         "Exit 0: intact. Exit 1: integrity failure (tampering, bad signature, truncation,"
-            + " equivocation). Exit 2: usage or input error. Exit 3: I/O error."},
+            + " equivocation). Exit 2: usage or input error. Exit 3: I/O error. Exit 4: intact,"
+            + " but the last records are not yet covered by a signed checkpoint.",
+        "Without --key the keys in PATH.pub are trusted and the report says they are NOT"
+            + " PINNED: whoever can edit the ledger can edit that file."},
     footer = {"", "Examples:",
         "  ledger verify --key \"$(cat fraud.vkey)\"",
         "  ledger verify --from-checkpoint last-month.note --json"})
@@ -33,7 +36,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Mixin LedgerOption ledger;
 
   @Option(names = "--key", paramLabel = "FILE|STRING",
-      description = "Trusted verifier key (repeatable; default: the ledger's PATH.pub).")
+      description = "Trusted verifier key, or a file of keys (repeatable; default: the ledger's"
+          + " PATH.pub, reported as not pinned). A key pinned once keeps working across rotations.")
   List<String> keys;
 
   @Option(names = "--from-checkpoint", paramLabel = "FILE",
@@ -52,8 +56,9 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Terminal t = Terminal.detect();
+    Trust.Keys trust = Trust.keys(keys, ledger, err, json);
     VerifyOptions.Builder b = VerifyOptions.builder()
-        .trustedKeys(Trust.keys(keys, ledger, err, json)).allowUncoveredTail(allowUncovered);
+        .trustedKeys(trust.keys()).allowUncoveredTail(allowUncovered);
     if (fromCheckpoint != null) {
       b.trustedCheckpoint(Files.readString(fromCheckpoint, StandardCharsets.UTF_8));
     }
@@ -84,16 +89,22 @@ final class VerifyCommand implements Callable<Integer> {
       }
     }
     if (json) {
-      out.println(Json.write(toJson(report)));
+      ObjectNode o = toJson(report);
+      trust.addTo(o);
+      out.println(Json.write(o));
     } else {
       printHuman(out, t, report);
+      out.println("  " + trust.describe());
     }
-    return report.ok() ? ExitCodes.OK : ExitCodes.INTEGRITY;
+    return report.ok() ? ExitCodes.OK
+        : report.onlyUncoveredTail() ? ExitCodes.UNCOVERED : ExitCodes.INTEGRITY;
   }
 
   static ObjectNode toJson(VerificationReport r) {
     ObjectNode o = Json.object();
     o.put("ok", r.ok());
+    // An uncovered tail alone is not tampering: told apart, with its own exit code (4).
+    o.put("uncoveredTail", r.onlyUncoveredTail());
     o.put("size", r.size() - r.fromSize());
     o.put("treeSize", r.size());
     o.put("fromSize", r.fromSize());
@@ -108,7 +119,7 @@ final class VerifyCommand implements Callable<Integer> {
       } else {
         x.putNull("seq");
       }
-      x.put("reason", f.reason());
+      x.put("reason", f.reason().code());
       x.put("message", f.message());
     }
     if (r.latestCheckpoint() != null) {
@@ -133,6 +144,13 @@ final class VerifyCommand implements Callable<Integer> {
           + " signed checkpoints check out; covered up to size " + r.coveredSize() + ".");
       return;
     }
+    if (r.onlyUncoveredTail()) {
+      out.println(t.bold("UNCOVERED") + ": " + scope + " verified, but records " + r.coveredSize()
+          + ".." + (r.size() - 1) + " are not yet covered by a signed checkpoint (not tampering:"
+          + " a crash or a full disk can leave such a tail; 'ledger checkpoint --new' or the next"
+          + " 'ledger record' covers it).");
+      return;
+    }
     out.println(t.red("FAILED") + ": " + r.failureCount() + " integrity failure"
         + (r.failureCount() == 1 ? "" : "s") + " in " + scope + ".");
     int shown = 0;
@@ -141,8 +159,8 @@ final class VerifyCommand implements Callable<Integer> {
         out.println("  ... " + (r.failureCount() - 20) + " more (use --json for all)");
         break;
       }
-      out.println("  " + (f.seq() >= 0 ? "record " + f.seq() : "ledger") + ": " + t.bold(f.reason())
-          + ": " + f.message());
+      out.println("  " + (f.seq() >= 0 ? "record " + f.seq() : "ledger") + ": " + t.bold(f.reason().code())
+          + ": " + dev.lineageledger.core.internal.TextRules.escape(f.message()));
     }
   }
 

@@ -63,8 +63,9 @@ class CliIT {
         "--row-count", "42", "--classifications", "PII,PCI");
     assertThat(r0.code()).as(r0.toString()).isZero();
     assertThat(r0.out()).startsWith("0 sha256:");
-    Cli.Result r1 = cli.runWithInput(DATASET.getBytes(StandardCharsets.UTF_8),
-        "record", "--json", "-", "--ledger", "l.ledger");
+    // raw@1 is taken (a recorded version is immutable): the second dataset is raw@2.
+    Cli.Result r1 = cli.runWithInput(DATASET.replace("\"version\":\"1\"", "\"version\":\"2\"")
+        .getBytes(StandardCharsets.UTF_8), "record", "--json", "-", "--ledger", "l.ledger");
     assertThat(r1.code()).as(r1.toString()).isZero();
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < 50; i++) {

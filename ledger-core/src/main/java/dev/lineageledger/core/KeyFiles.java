@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -472,6 +473,31 @@ public final class KeyFiles {
     } catch (IllegalArgumentException e) {
       throw new KeyException("key file " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Reads a verifier key file with one or more vkey lines (as {@code ledger key rotate} writes
+   * PATH.pub: the current key first, then retired ones). Blank lines are ignored; at least one
+   * key is required.
+   */
+  public static List<VerifierKey> readVerifierKeys(Path file) throws KeyException {
+    Objects.requireNonNull(file, "file");
+    byte[] data = readSmallFile(file);
+    if (startsWithPem(data)) {
+      throw new KeyException(
+          "key file " + file + " holds a PEM key; pass the key name to read it");
+    }
+    List<VerifierKey> out = new java.util.ArrayList<>();
+    String all = new String(data, StandardCharsets.UTF_8);
+    for (String line : all.split("\r?\n", -1)) {
+      if (!line.isBlank()) {
+        out.add(parseVkeyFile(line.getBytes(StandardCharsets.UTF_8), file));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new KeyException("key file " + file + " holds no verifier key");
+    }
+    return out;
   }
 
   private static VerifierKey parseVkeyFile(byte[] data, Path file) throws KeyException {

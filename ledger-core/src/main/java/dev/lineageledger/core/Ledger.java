@@ -3,10 +3,12 @@ package dev.lineageledger.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lineageledger.core.internal.CheckpointTable;
 import dev.lineageledger.core.internal.Envelope;
+import dev.lineageledger.core.internal.KeyHistory;
 import dev.lineageledger.core.internal.LedgerVerifier;
 import dev.lineageledger.core.internal.LedgerWriter;
 import dev.lineageledger.core.internal.ProofBuilder;
 import dev.lineageledger.core.internal.RefResolver;
+import dev.lineageledger.core.internal.SignedHistory;
 import dev.lineageledger.core.internal.SqliteStore;
 import dev.lineageledger.core.internal.StoredSubtrees;
 import java.nio.file.Path;
@@ -53,8 +55,8 @@ public final class Ledger implements AutoCloseable {
   private final Object syncStateLock = new Object();
   private Connection syncStateConn;
 
-  private Ledger(Path path, LedgerOptions options, Connection readConn, Connection writeConn)
-      throws LedgerException {
+  private Ledger(Path path, LedgerOptions options, Connection readConn, Connection writeConn,
+      boolean checkKeyHistory) throws LedgerException {
     this.path = path;
     this.options = options;
     this.readConn = readConn;
@@ -69,8 +71,24 @@ public final class Ledger implements AutoCloseable {
     try {
       this.mode = SigningMode.fromId(m);
     } catch (IllegalArgumentException e) {
-      throw new LedgerStorageException(LedgerStorageException.Reason.NOT_A_LEDGER,
-          path + " has an unknown signing mode '" + m + "'", null);
+      throw new LedgerStorageException(LedgerStorageException.Reason.CORRUPT,
+          path + " has an unknown signing mode '" + dev.lineageledger.core.internal.TextRules.escape(m) + "' in ledger_meta", null);
+    }
+    // docs/FORMAT.md §7.1: nothing signs ledger_meta, so its fixed values are checked on open
+    // and everything else in it is re-derived from signed data (verification, SignedHistory).
+    if (!"lineage-ledger".equals(meta.get("format"))
+        || !String.valueOf(Envelope.FORMAT_VERSION).equals(meta.get("format_version"))) {
+      throw new LedgerStorageException(LedgerStorageException.Reason.CORRUPT, path
+          + " has ledger_meta format '" + dev.lineageledger.core.internal.TextRules.escape(meta.get("format")) + "' version '"
+          + dev.lineageledger.core.internal.TextRules.escape(meta.get("format_version")) + "'; this build reads lineage-ledger"
+          + " version " + Envelope.FORMAT_VERSION, null);
+    }
+    if (writeConn != null && checkKeyHistory) {
+      List<VerifierKey> signing = new ArrayList<>();
+      options.checkpointSigner().ifPresent(k -> signing.add(k.verifierKey()));
+      options.recordSigner().filter(k -> !signing.contains(k.verifierKey()))
+          .ifPresent(k -> signing.add(k.verifierKey()));
+      SignedHistory.checkWriter(readConn, path, origin, mode, signing);
     }
     this.writer = writeConn == null ? null
         : new LedgerWriter(writeConn, path, origin, options, mode == SigningMode.PER_RECORD);
@@ -105,6 +123,19 @@ public final class Ledger implements AutoCloseable {
 
   /** Opens an existing ledger file. */
   public static Ledger open(Path path, LedgerOptions options) throws LedgerException {
+    return open(path, options, true);
+  }
+
+  /**
+   * Tests only: opens without checking the signing key against the ledger's key history, to
+   * play an attacker writing with their own tooling (verification must catch the result).
+   */
+  static Ledger openAsAttacker(Path path, LedgerOptions options) throws LedgerException {
+    return open(path, options, false);
+  }
+
+  private static Ledger open(Path path, LedgerOptions options, boolean checkKeyHistory)
+      throws LedgerException {
     SqliteStore.ConnectionSpec spec = new SqliteStore.ConnectionSpec(path, options.durability(),
         options.busyTimeoutMillis(), options.isReadOnly());
     Connection read = SqliteStore.connect(spec, false, false);
@@ -114,7 +145,7 @@ public final class Ledger implements AutoCloseable {
       if (!options.isReadOnly()) {
         write = SqliteStore.connect(spec, true, false);
       }
-      return new Ledger(path, options, read, write);
+      return new Ledger(path, options, read, write, checkKeyHistory);
     } catch (LedgerException | RuntimeException e) {
       closeQuietly(read);
       closeQuietly(write);
@@ -221,21 +252,59 @@ public final class Ledger implements AutoCloseable {
     return await(writer.requestCheckpoint());
   }
 
-  /** Adds a cosignature to the stored checkpoint of {@code size} (C2SP signed-note cosigning). */
+  /**
+   * Adds a cosignature to the stored checkpoint of {@code size} (C2SP signed-note cosigning).
+   * Goes through the writer like every other write, so it commits in its own transaction and
+   * can never land in (or be rolled back with) a batch of appends.
+   */
   public StoredCheckpoint cosign(long size, Signer cosigner) throws LedgerException {
-    if (writeConn == null) {
+    if (writer == null) {
       throw new LedgerException("the ledger is open read-only");
     }
     StoredCheckpoint cp = checkpoint(size).orElseThrow(
         () -> new LedgerException("no checkpoint of size " + size + " is stored"));
     SignedNote cosigned = cp.note().withSignature(cosigner);
-    synchronized (writeConn) {
-      try {
-        return CheckpointTable.insert(writeConn, cp.checkpoint(), cosigned);
+    return await(writer.addSignatures(cp.checkpoint(), cosigned));
+  }
+
+  /**
+   * Opens a signed checkpoint (for example one an auditor kept, or this ledger's latest) with
+   * keys an auditor pinned, following the key rotations this ledger records (docs/FORMAT.md
+   * §4.1): the key records before the checkpoint are replayed from the pinned keys, and each
+   * one that changed the trust set must be included in the tree the checkpoint commits to.
+   */
+  public Checkpoint openCheckpoint(String noteText, List<VerifierKey> pinned)
+      throws LedgerException {
+    Checkpoint unverified = Checkpoint.parse(SignedNote.parse(noteText).body());
+    if (unverified.size() > size()) {
+      // Records it covers are gone (truncation): no inclusion proof can be built for them, so
+      // only the pinned keys themselves can open it; the caller reports the truncation.
+      return Checkpoint.open(noteText, pinned, origin);
+    }
+    return KeyHistory.openFollowingRotations(noteText, pinned, origin, keyEvidence(unverified.size()));
+  }
+
+  /** The key records before {@code treeSize}, each with its inclusion proof in that tree. */
+  public List<KeyRecordProof> keyEvidence(long treeSize) throws LedgerException {
+    checkSize(treeSize);
+    List<KeyRecordProof> out = new ArrayList<>();
+    synchronized (readLock) {
+      try (PreparedStatement ps = readConn.prepareStatement(
+          "SELECT seq, body, sig FROM records WHERE kind = 'key' AND seq < ? ORDER BY seq")) {
+        ps.setLong(1, treeSize);
+        ProofBuilder proofs = new ProofBuilder(new StoredSubtrees(readConn, path));
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            long seq = r.getLong(1);
+            out.add(new KeyRecordProof(seq, r.getBytes(2), r.getBytes(3),
+                proofs.inclusion(seq, treeSize).path()));
+          }
+        }
       } catch (SQLException e) {
-        throw SqliteStore.describe(path, "cannot cosign in", e);
+        throw SqliteStore.describe(path, "cannot read", e);
       }
     }
+    return out;
   }
 
   private static <T> T await(CompletableFuture<T> f) throws LedgerException {

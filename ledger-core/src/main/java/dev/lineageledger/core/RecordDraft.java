@@ -42,6 +42,10 @@ public final class RecordDraft {
     if (RecordSchema.hasLoneSurrogate(actor)) {
       throw new InvalidRecordException("actor", "is not valid Unicode (lone surrogate)");
     }
+    String problem = dev.lineageledger.core.internal.Envelope.actorProblem(actor);
+    if (problem != null) {
+      throw new InvalidRecordException("actor", problem);
+    }
     if (body == null || !body.isObject()) {
       throw new InvalidRecordException("body", "must be a JSON object");
     }

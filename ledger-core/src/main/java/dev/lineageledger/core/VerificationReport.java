@@ -6,7 +6,9 @@ import java.util.Optional;
 /**
  * The outcome of {@link Ledger#verify}. {@code size} records were checked ({@code fromSize} ..
  * {@code size - 1} in incremental mode); {@code failures} lists the first failures in sequence
- * order (at most the configured number), {@code failureCount} counts them all.
+ * order (at most the configured number), {@code failureCount} counts them all. {@code
+ * trustedKeys} are the keys verification started from (what the caller trusted); {@code
+ * keysAtEnd} those trusted after the last record, once key rotations were followed.
  */
 public record VerificationReport(
     long fromSize,
@@ -16,14 +18,29 @@ public record VerificationReport(
     StoredCheckpoint latestCheckpoint,
     ConsistencyProof consistencyFromTrusted,
     List<VerificationFailure> failures,
-    long failureCount) {
+    long failureCount,
+    List<VerifierKey> trustedKeys,
+    List<VerifierKey> keysAtEnd) {
 
   public VerificationReport {
     failures = List.copyOf(failures);
+    trustedKeys = List.copyOf(trustedKeys);
+    keysAtEnd = List.copyOf(keysAtEnd);
   }
 
   public boolean ok() {
     return failureCount == 0;
+  }
+
+  /**
+   * True when the only failure is an uncovered tail: every record and checkpoint that is signed
+   * checks out, but the last records are not yet covered by a checkpoint (a crash or a full disk
+   * before the writer signed one). Not evidence of tampering; a writer holding the key covers
+   * the tail the next time it opens the ledger.
+   */
+  public boolean onlyUncoveredTail() {
+    return failureCount == 1 && failures.size() == 1
+        && failures.get(0).reason() == FailureReason.UNCOVERED;
   }
 
   public Optional<VerificationFailure> firstFailure() {

@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
  * A writer run in its own JVM by the crash and multi-process tests. Prints its verifier key,
  * then one {@code ACK seq hash} line per acknowledged record, flushed before the next append.
  * Args: ledger path, per-record|checkpoint-only, FSYNC|OS_BUFFERED, record count (-1: forever),
- * name prefix.
+ * name prefix, and the ledger's private key file (PKCS#8 PEM): a writer must sign with the
+ * ledger's own key.
  */
 public final class ChildWriter {
   private ChildWriter() {}
@@ -20,7 +21,7 @@ public final class ChildWriter {
     Durability durability = Durability.valueOf(args[2]);
     long count = Long.parseLong(args[3]);
     String prefix = args[4];
-    Ed25519Signer key = Ed25519Signer.generate(TestLedgers.ORIGIN);
+    Ed25519Signer key = KeyFiles.readPrivateKey(Path.of(args[5]), TestLedgers.ORIGIN, null, false);
     PrintStream out = System.out;
     out.println("KEY " + key.verifierKey());
     out.flush();

@@ -29,6 +29,7 @@ class ConcurrencyTest {
     Path file = dir.resolve("busy.ledger");
     TestLedgers t = TestLedgers.keys();
     t.create(file, SigningMode.CHECKPOINT_ONLY).close();
+    KeyFiles.writePrivateKey(Path.of(file + ".key"), t.key, null);
     List<VerifierKey> keys = new CopyOnWriteArrayList<>(List.of(t.key.verifierKey()));
     ProcessTest.Child a = new ProcessTest.Child(file, SigningMode.CHECKPOINT_ONLY, Durability.FSYNC, 300, "proc-a");
     ProcessTest.Child b = new ProcessTest.Child(file, SigningMode.CHECKPOINT_ONLY, Durability.OS_BUFFERED, 300, "proc-b");

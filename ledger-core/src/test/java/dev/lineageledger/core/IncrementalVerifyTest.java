@@ -81,7 +81,7 @@ class IncrementalVerifyTest {
       assertThatThrownBy(() -> l.verify(from(trusted)))
           .isInstanceOfSatisfying(LedgerVerificationException.class, e -> {
             VerificationFailure first = e.report().firstFailure().orElseThrow();
-            assertThat(first.reason()).isEqualTo("truncated");
+            assertThat(first.reason()).isEqualTo(FailureReason.TRUNCATED);
             assertThat(first.seq()).isEqualTo(5);
           });
     }
@@ -107,7 +107,7 @@ class IncrementalVerifyTest {
       assertThatThrownBy(() -> lb.verify(from(seenByAuditor)))
           .isInstanceOfSatisfying(LedgerVerificationException.class, e -> {
             VerificationFailure first = e.report().firstFailure().orElseThrow();
-            assertThat(first.reason()).isEqualTo("equivocation");
+            assertThat(first.reason()).isEqualTo(FailureReason.EQUIVOCATION);
             assertThat(first.seq()).isEqualTo(seenByAuditor.size() - 1);
           });
     }

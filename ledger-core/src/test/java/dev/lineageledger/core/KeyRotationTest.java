@@ -45,8 +45,11 @@ class KeyRotationTest {
           .trustedCheckpoint(beforeRotation.noteText()).build());
       assertThat(inc.ok()).isTrue();
     }
-    // After the revocation, the old key can no longer sign.
-    try (Ledger l = Ledger.open(f, with(oldKey))) {
+    // After the revocation, the writer refuses the old key; written anyway (an attacker's own
+    // tooling), verification rejects what it signs.
+    assertThatThrownBy(() -> Ledger.open(f, with(oldKey))).isInstanceOf(KeyException.class)
+        .hasMessageContaining("not one this ledger's signed key history trusts now");
+    try (Ledger l = Ledger.openAsAttacker(f, with(oldKey))) {
       Receipt late = l.append(RecordDraft.builder(RecordKind.KEY, "attacker")
           .put("action", "add").put("key", Ed25519Signer.generate("x.example/y").verifierKey().toString())
           .build());
@@ -55,7 +58,7 @@ class KeyRotationTest {
           .isInstanceOfSatisfying(LedgerVerificationException.class, e -> {
             VerificationFailure first = e.report().firstFailure().orElseThrow();
             assertThat(first.seq()).isEqualTo(late.seq());
-            assertThat(first.reason()).isEqualTo("untrusted-signer");
+            assertThat(first.reason()).isEqualTo(FailureReason.UNTRUSTED_SIGNER);
           });
     }
   }
@@ -72,18 +75,18 @@ class KeyRotationTest {
       TestLedgers.pipeline(l, 1);
       l.checkpoint();
     }
-    try (Ledger l = Ledger.open(f, with(attacker))) {
+    try (Ledger l = Ledger.openAsAttacker(f, with(attacker))) {
       forged = l.addKey("attacker", accomplice.verifierKey(), null).seq();
     }
-    try (Ledger l = Ledger.open(f, with(accomplice))) {
+    try (Ledger l = Ledger.openAsAttacker(f, with(accomplice))) {
       TestLedgers.pipeline(l, 2);
       l.checkpoint();
       assertThatThrownBy(() -> l.verify(trusting(owner.verifierKey())))
           .isInstanceOfSatisfying(LedgerVerificationException.class, e -> {
             VerificationFailure first = e.report().firstFailure().orElseThrow();
             assertThat(first.seq()).isEqualTo(forged);
-            assertThat(first.reason()).isEqualTo("untrusted-signer");
-            assertThat(e.report().failures()).anyMatch(x -> x.reason().equals("checkpoint-signature"));
+            assertThat(first.reason()).isEqualTo(FailureReason.UNTRUSTED_SIGNER);
+            assertThat(e.report().failures()).anyMatch(x -> x.reason() == FailureReason.CHECKPOINT_SIGNATURE);
           });
     }
   }

@@ -31,11 +31,16 @@ class ProcessTest {
     final Thread reader;
 
     Child(Path ledger, SigningMode mode, Durability d, long count, String prefix) throws Exception {
+      this(ledger, mode, d, count, prefix, Path.of(ledger + ".key"));
+    }
+
+    Child(Path ledger, SigningMode mode, Durability d, long count, String prefix, Path keyFile)
+        throws Exception {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
           "-cp", System.getProperty("java.class.path"),
           ChildWriter.class.getName(), ledger.toString(), mode.id(), d.name(),
-          String.valueOf(count), prefix).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+          String.valueOf(count), prefix, keyFile.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       reader = new Thread(() -> {
         try (BufferedReader r = new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -80,6 +85,7 @@ class ProcessTest {
     Path ledger = dir.resolve("crash.ledger");
     TestLedgers t = TestLedgers.keys();
     t.create(ledger, mode).close();
+    KeyFiles.writePrivateKey(Path.of(ledger + ".key"), t.key, null);
     List<VerifierKey> keys = new ArrayList<>(List.of(t.key.verifierKey()));
     Map<Long, String> allAcks = new HashMap<>();
     Random rnd = new Random(7 + mode.ordinal() * 31 + durability.ordinal());
@@ -119,6 +125,7 @@ class ProcessTest {
     Path ledger = dir.resolve("two.ledger");
     TestLedgers t = TestLedgers.keys();
     t.create(ledger, SigningMode.CHECKPOINT_ONLY).close();
+    KeyFiles.writePrivateKey(Path.of(ledger + ".key"), t.key, null);
     Child a = new Child(ledger, SigningMode.CHECKPOINT_ONLY, Durability.FSYNC, 200, "a");
     Child b = new Child(ledger, SigningMode.CHECKPOINT_ONLY, Durability.FSYNC, 200, "b");
     assertThat(a.process.waitFor(120, TimeUnit.SECONDS)).isTrue();

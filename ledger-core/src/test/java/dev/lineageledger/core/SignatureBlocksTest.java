@@ -59,7 +59,7 @@ class SignatureBlocksTest {
           catchThrowableOfType(LedgerVerificationException.class, () -> l.verify(opts));
       assertThat(e).isNotNull();
       assertThat(e.report().failures()).allSatisfy(
-          f -> assertThat(f.reason()).isEqualTo("bad-signature"));
+          f -> assertThat(f.reason()).isEqualTo(FailureReason.BAD_SIGNATURE));
       assertThat(e.report().failures().stream().map(VerificationFailure::seq))
           .containsExactly(0L, 1023L, 1024L, 1500L, 2048L, (long) RECORDS - 1);
     }

@@ -172,7 +172,7 @@ class TamperMatrixTest {
       VerificationFailure first = rep.firstFailure().orElse(null);
       // The first failure is at the right place, and the expected reason is among those there.
       boolean ok = first != null && first.seq() == k.seq() && rep.failures().stream()
-          .anyMatch(f -> f.seq() == k.seq() && f.reason().equals(k.reason()));
+          .anyMatch(f -> f.seq() == k.seq() && f.reason().code().equals(k.reason()));
       if (ok) {
         detected++;
       } else {

@@ -76,10 +76,20 @@ public final class CheckpointTable {
       + " (SELECT line FROM checkpoint_signatures s WHERE s.size = c.size ORDER BY id))";
 
   public static List<Row> rows(Connection conn) throws SQLException {
+    return rows(conn, "");
+  }
+
+  /** The smallest stored checkpoint, or null: O(1), for writers checking their key on open. */
+  public static Row first(Connection conn) throws SQLException {
+    List<Row> l = rows(conn, " LIMIT 1");
+    return l.isEmpty() ? null : l.get(0);
+  }
+
+  private static List<Row> rows(Connection conn, String limit) throws SQLException {
     List<Row> out = new ArrayList<>();
     try (PreparedStatement ps = conn.prepareStatement(
             "SELECT c.size, c.root, c.body, " + SIGNATURE_LINES
-                + " FROM checkpoints c ORDER BY c.size");
+                + " FROM checkpoints c ORDER BY c.size" + limit);
         ResultSet r = ps.executeQuery()) {
       while (r.next()) {
         String body = r.getString(3);

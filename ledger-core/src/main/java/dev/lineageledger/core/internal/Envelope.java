@@ -23,6 +23,15 @@ public final class Envelope {
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STRICT_TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+          .withResolverStyle(java.time.format.ResolverStyle.STRICT).withZone(ZoneOffset.UTC);
+  private static final java.util.regex.Pattern TIME_SHAPE =
+      java.util.regex.Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z");
+  private static final java.util.regex.Pattern SIGNER =
+      java.util.regex.Pattern.compile("[\\x21-\\x7e&&[^+]]{1,255}\\+[0-9a-f]{8}");
+  /** Longest actor, in code points (§3.1). */
+  public static final int MAX_ACTOR = 256;
   private static final Set<String> FIELDS =
       Set.of("actor", "body", "kind", "prev", "seq", "signer", "time", "v");
 
@@ -39,6 +48,50 @@ public final class Envelope {
   /** Fixed-width UTC millisecond timestamps, so that text order is time order. */
   public static String formatTime(Instant t) {
     return TIME.format(t);
+  }
+
+  /**
+   * §3.1: exactly {@code YYYY-MM-DDTHH:MM:SS.mmmZ} (uppercase T and Z, three fraction digits,
+   * UTC) naming a real instant of the proleptic Gregorian calendar (month 13, 24:00 or February
+   * 30 are not times).
+   */
+  public static boolean isValidTime(String t) {
+    if (t == null || !TIME_SHAPE.matcher(t).matches()) {
+      return false;
+    }
+    try {
+      STRICT_TIME.parse(t);
+      return true;
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  /** The actor rule of §3.1, shared by the writer and the verifier; null when it holds. */
+  public static String actorProblem(String actor) {
+    if (actor == null || actor.isEmpty()) {
+      return "must not be empty";
+    }
+    if (TextRules.length(actor) > MAX_ACTOR) {
+      return "is too long (at most " + MAX_ACTOR + " characters)";
+    }
+    int bad = TextRules.firstForbidden(actor, false);
+    return bad < 0 ? null : String.format("must not contain U+%04X (control or bidi character)", bad);
+  }
+
+  /** §3.1 rules on the envelope members' values, beyond their types. */
+  public static void checkFields(Parsed p) throws FormatException {
+    if (!isValidTime(p.time())) {
+      throw new FormatException("record time '" + TextRules.escape(p.time())
+          + "' is not a UTC time like 2026-11-01T00:00:00.000Z");
+    }
+    String a = actorProblem(p.actor());
+    if (a != null) {
+      throw new FormatException("record actor " + a);
+    }
+    if (p.signer() != null && !SIGNER.matcher(p.signer()).matches()) {
+      throw new FormatException("record signer must be a key name, '+' and 8 lowercase hex digits");
+    }
   }
 
   public static ObjectNode build(

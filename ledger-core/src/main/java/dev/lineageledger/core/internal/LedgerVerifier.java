@@ -1,24 +1,19 @@
 package dev.lineageledger.core.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.lineageledger.core.CanonicalJson;
 import dev.lineageledger.core.Checkpoint;
 import dev.lineageledger.core.CompactRange;
 import dev.lineageledger.core.ConsistencyProof;
+import dev.lineageledger.core.FailureReason;
 import dev.lineageledger.core.FormatException;
 import dev.lineageledger.core.Hash;
 import dev.lineageledger.core.InclusionProof;
-import dev.lineageledger.core.InvalidRecordException;
 import dev.lineageledger.core.LedgerException;
 import dev.lineageledger.core.MerkleTree;
-import dev.lineageledger.core.RecordKind;
-import dev.lineageledger.core.SignedNote;
 import dev.lineageledger.core.SigningMode;
 import dev.lineageledger.core.StoredCheckpoint;
 import dev.lineageledger.core.VerificationException;
 import dev.lineageledger.core.VerificationFailure;
 import dev.lineageledger.core.VerificationReport;
-import dev.lineageledger.core.VerifierKey;
 import dev.lineageledger.core.VerifyOptions;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,12 +30,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Full and incremental verification (docs/FORMAT.md "Verification"). Streams records and edges
- * in sequence order on one read snapshot, recomputing everything from the canonical bytes:
- * canonical form, leaf hash, chain link, envelope, schema, references, every derived column and
- * edge, the stored tree nodes, per-record signatures (checked in parallel), and every stored
- * checkpoint's root and signatures. Memory is constant in the ledger size: the tree state is a
- * compact range of O(log n) hashes.
+ * Full and incremental verification of an SQLite ledger (docs/FORMAT.md §9): streams records,
+ * edges and checkpoints in sequence order on one read snapshot and feeds the signed data to the
+ * {@link SignedLogVerifier}, which owns every rule about it. What this class adds is the
+ * store's side: SQL, checking per-record signatures in parallel, and cross-checking every
+ * stored derived value (leaf hash, columns, edges, tree nodes, checkpoint rows) against what
+ * the signed bytes say. Memory is constant in the ledger size.
  */
 public final class LedgerVerifier {
   private static final int SIG_BATCH = 1024;
@@ -50,19 +45,16 @@ public final class LedgerVerifier {
   private final String origin;
   private final SigningMode mode;
   private final VerifyOptions opts;
-  private final Map<String, VerifierKey> trusted = new HashMap<>();
   private final List<VerificationFailure> failures = new ArrayList<>();
   private long failureCount;
   private boolean checkpointFailed;
-
-  private record PendingSig(long seq, VerifierKey key, byte[] message, byte[] sig) {}
-
-  private final List<PendingSig> pendingSigs = new ArrayList<>();
+  private SignedLogVerifier log;
+  private final List<SignedLogVerifier.PendingSignature> pendingSigs = new ArrayList<>();
   private Parallel parallel;
   // The block of signatures being checked on the pool while the next block's records are read.
   private Parallel.Job sigJob;
-  private List<PendingSig> sigJobSigs;
-  private String[] sigJobErrors;
+  private SignedLogVerifier.Failure[] sigJobErrors;
+  private List<SignedLogVerifier.PendingSignature> sigJobSigs;
 
   public LedgerVerifier(Connection conn, Path path, String origin, SigningMode mode, VerifyOptions opts) {
     this.conn = conn;
@@ -70,25 +62,26 @@ public final class LedgerVerifier {
     this.origin = origin;
     this.mode = mode;
     this.opts = opts;
-    for (VerifierKey k : opts.trustedKeys()) {
-      trusted.put(k.name() + "+" + k.keyId().hex(), k);
-    }
   }
 
-  private void fail(long seq, String reason, String message) {
+  private void fail(long seq, FailureReason reason, String message) {
     failureCount++;
-    checkpointFailed |= reason.startsWith("checkpoint-") || reason.equals("truncated")
-        || reason.equals("equivocation");
+    checkpointFailed |= reason.isCheckpointFailure();
     if (failures.size() < opts.maxReportedFailures()) {
       failures.add(new VerificationFailure(seq, reason, message));
     }
+  }
+
+  private void fail(long seq, SignedLogVerifier.Failure f) {
+    fail(seq, f.reason(), f.getMessage());
   }
 
   public VerificationReport run() throws LedgerException {
     try (Parallel parallel = new Parallel(opts.threads(), "ledger-verifier")) {
       conn.setAutoCommit(false); // one read transaction = one consistent snapshot
       try {
-        return verify(parallel);
+        this.parallel = parallel;
+        return verify();
       } finally {
         conn.rollback();
       }
@@ -97,38 +90,40 @@ public final class LedgerVerifier {
     }
   }
 
-  private VerificationReport verify(Parallel parallel) throws SQLException, LedgerException {
-    this.parallel = parallel;
+  private VerificationReport verify() throws SQLException, LedgerException {
     SqliteStore.quickCheck(conn, path);
-    if (trusted.isEmpty()) {
-      fail(-1, "no-trusted-keys", "no trusted keys were given, so no signature can be checked");
+    if (opts.trustedKeys().isEmpty()) {
+      fail(-1, FailureReason.NO_TRUSTED_KEYS, "no trusted keys were given, so no signature can be checked");
+    }
+    try {
+      SignedLogVerifier.checkMeta(meta(), opts.trustedKeys());
+    } catch (SignedLogVerifier.Failure f) {
+      fail(-1, f);
     }
     List<CheckpointTable.Row> cps = CheckpointTable.rows(conn);
     long dbSize = scalar("SELECT coalesce(max(seq), -1) + 1 FROM records");
     long orphans = scalar("SELECT count(*) FROM checkpoint_signatures"
         + " WHERE size NOT IN (SELECT size FROM checkpoints)");
     if (orphans > 0) {
-      fail(-1, "checkpoint-malformed", orphans + " checkpoint signature rows belong to no checkpoint");
+      fail(-1, FailureReason.CHECKPOINT_MALFORMED, orphans + " checkpoint signature rows belong to no checkpoint");
     }
-
+    KeyHistory keys = new KeyHistory(opts.trustedKeys());
     long from = 0;
-    CompactRange range = CompactRange.of(0, List.of());
-    Hash prevLeaf = Envelope.GENESIS_PREV;
-    ConsistencyProof fromTrusted = null;
     long coveredSize = 0;
     int checkpointsChecked = 0;
-    StoredCheckpoint latest = null;
+    log = new SignedLogVerifier(origin, mode, keys, CompactRange.of(0, List.of()), Envelope.GENESIS_PREV);
 
     if (opts.trustedCheckpoint().isPresent()) {
       // The auditor's checkpoint is input: a bad one is an error, not a ledger failure.
-      Checkpoint tc = Checkpoint.open(opts.trustedCheckpoint().get(), opts.trustedKeys(), origin);
+      Checkpoint tc = openTrusted(opts.trustedCheckpoint().get(), dbSize);
       long m = tc.size();
       if (dbSize < m) {
-        fail(dbSize, "truncated", "the ledger has " + dbSize + " records but the trusted checkpoint"
-            + " covers " + m + ": records " + dbSize + ".." + (m - 1) + " were removed (truncation or rollback)");
-        return report(m, dbSize, 0, 0, null, null);
+        fail(dbSize, FailureReason.TRUNCATED, "the ledger has " + dbSize + " records but the trusted"
+            + " checkpoint covers " + m + ": records " + dbSize + ".." + (m - 1) + " were removed");
+        return report(m, dbSize, 0, 0, null);
       }
       StoredSubtrees stored = new StoredSubtrees(conn, path);
+      CompactRange range;
       Hash rootAtM;
       try {
         List<Hash> roots = new ArrayList<>();
@@ -138,60 +133,69 @@ public final class LedgerVerifier {
         range = CompactRange.of(m, roots);
         rootAtM = range.root();
       } catch (FormatException e) {
+        range = null;
         rootAtM = null;
       }
       if (rootAtM == null || !rootAtM.equals(tc.root())) {
-        boolean equivocation = cps.stream().anyMatch(r -> r.size() == m && validNote(r) != null
+        boolean equivocation = cps.stream().anyMatch(r -> r.size() == m && validNote(r)
             && !Arrays.equals(r.root(), tc.root().bytes()));
-        fail(m - 1, equivocation ? "equivocation" : "inconsistent-with-trusted-checkpoint",
+        fail(m - 1, equivocation ? FailureReason.EQUIVOCATION : FailureReason.INCONSISTENT_WITH_TRUSTED_CHECKPOINT,
             (equivocation ? "the ledger holds a validly signed checkpoint of size " + m
                 + " with a different root than the trusted one"
                 : "the first " + m + " records no longer hash to the trusted checkpoint's root")
             + "; run a full verification to locate the change");
-        return report(m, dbSize, 0, 0, null, null);
+        return report(m, dbSize, 0, 0, null);
       }
+      Hash head = Envelope.GENESIS_PREV;
       if (m > 0) {
-        Hash leaf = stored.subtree(0, m - 1);
-        InclusionProof p = new ProofBuilder(stored).inclusion(m - 1, m);
+        head = stored.subtree(0, m - 1);
         try {
-          p.verify(leaf, tc.root());
+          new ProofBuilder(stored).inclusion(m - 1, m).verify(head, tc.root());
         } catch (VerificationException e) {
-          fail(m - 1, "leaf-hash-mismatch", "record " + (m - 1) + " is not the one the trusted checkpoint commits to");
-          return report(m, dbSize, 0, 0, null, null);
+          fail(m - 1, FailureReason.LEAF_HASH_MISMATCH, "record " + (m - 1) + " is not the one the trusted checkpoint commits to");
+          return report(m, dbSize, 0, 0, null);
         }
-        prevLeaf = leaf;
       }
-      replayKeyRecords(m, tc, stored);
+      // The trust set after each key record before m: an older stored checkpoint is checked
+      // with the keys trusted at its own size, not at m.
+      List<Map.Entry<Long, List<dev.lineageledger.core.VerifierKey>>> trustAt =
+          replayKeyRecords(m, tc, stored, keys);
+      log = new SignedLogVerifier(origin, mode, keys, range, head);
       // Older stored checkpoints must be consistent with the trusted one (no equivocation).
       for (CheckpointTable.Row r : cps) {
         if (r.size() > m) {
           break;
         }
-        Checkpoint c = checkCheckpointNote(r);
+        List<dev.lineageledger.core.VerifierKey> keysThen = opts.trustedKeys();
+        for (Map.Entry<Long, List<dev.lineageledger.core.VerifierKey>> t : trustAt) {
+          if (t.getKey() < r.size()) {
+            keysThen = t.getValue();
+          }
+        }
+        SignedLogVerifier atSize = log;
+        log = new SignedLogVerifier(origin, mode, new KeyHistory(keysThen),
+            CompactRange.of(0, List.of()), Envelope.GENESIS_PREV);
+        Checkpoint c = checkpoint(r, null);
+        log = atSize;
         if (c == null) {
           continue;
         }
         try {
-          ConsistencyProof cp = new ProofBuilder(stored).consistency(r.size(), m);
-          cp.verify(c.root(), tc.root());
+          new ProofBuilder(stored).consistency(r.size(), m).verify(c.root(), tc.root());
           checkpointsChecked++;
-          coveredSize = Math.max(coveredSize, r.size());
         } catch (VerificationException e) {
-          fail(r.size() - 1, "equivocation", "stored checkpoint of size " + r.size()
+          fail(r.size() - 1, FailureReason.EQUIVOCATION, "stored checkpoint of size " + r.size()
               + " is validly signed but inconsistent with the trusted checkpoint: " + e.getMessage());
         }
       }
       from = m;
-      coveredSize = Math.max(coveredSize, m);
+      coveredSize = m;
     }
 
     int cpIndex = 0;
     while (cpIndex < cps.size() && cps.get(cpIndex).size() <= from) {
-      if (from == 0 && cps.get(cpIndex).size() == 0) {
-        Checkpoint c = checkCheckpointNote(cps.get(cpIndex));
-        if (c != null && compareRoot(cps.get(cpIndex), c, range.root())) {
-          checkpointsChecked++;
-        }
+      if (from == 0 && cps.get(cpIndex).size() == 0 && checkpoint(cps.get(cpIndex), log.range().root()) != null) {
+        checkpointsChecked++;
       }
       cpIndex++;
     }
@@ -201,7 +205,7 @@ public final class LedgerVerifier {
             + " kind, name, version, actor, time, signer FROM records WHERE seq >= ? ORDER BY seq");
         PreparedStatement es = conn.prepareStatement("SELECT record_seq, src, dst, role FROM edges"
             + " WHERE record_seq >= ? ORDER BY record_seq");
-        PreparedStatement refQ = conn.prepareStatement("SELECT leaf_hash, kind FROM records WHERE seq = ?")) {
+        StoreLookup lookup = new StoreLookup(from)) {
       rs.setLong(1, from);
       es.setLong(1, from);
       try (ResultSet r = rs.executeQuery(); ResultSet e = es.executeQuery()) {
@@ -209,209 +213,75 @@ public final class LedgerVerifier {
         while (r.next()) {
           long seq = r.getLong(1);
           if (seq != expected) {
-            fail(expected, "missing-record", seq > expected
+            fail(expected, FailureReason.MISSING_RECORD, seq > expected
                 ? "records " + expected + ".." + (seq - 1) + " are missing"
                 : "record " + seq + " is out of order");
           }
           byte[] body = r.getBytes(3);
-          Hash leaf = MerkleTree.leafHash(body == null ? new byte[0] : body);
-          checkRecord(seq, r, body, leaf, prevLeaf, edges, refQ);
-          prevLeaf = leaf;
-          List<Hash> completed = range.append(leaf);
-          byte[] nodes = r.getBytes(5);
-          if (!Arrays.equals(NodeBlob.encode(completed), nodes == null ? new byte[0] : nodes)) {
-            fail(seq, "tree-node-mismatch", "the stored Merkle tree nodes of this record differ"
-                + " from those computed from the records");
-          }
-          expected = range.size();
+          record(seq, body == null ? new byte[0] : body, r, edges.take(seq), lookup);
+          expected = log.range().size();
           while (cpIndex < cps.size() && cps.get(cpIndex).size() <= expected) {
             CheckpointTable.Row row = cps.get(cpIndex++);
             if (row.size() < expected) {
               continue; // only reachable after an out-of-order row, already reported
             }
-            if (pendingSigs.size() > 0) {
-              flushSigs(parallel);
-            }
-            Checkpoint c = checkCheckpointNote(row);
-            if (c != null && compareRoot(row, c, range.root())) {
+            flushSigs();
+            if (checkpoint(row, log.range().root()) != null) {
               checkpointsChecked++;
               coveredSize = Math.max(coveredSize, row.size());
             }
           }
           if (pendingSigs.size() >= SIG_BATCH) {
-            flushSigs(parallel);
+            flushSigs();
           }
           if (opts.progress().isPresent() && (expected & 4095) == 0) {
             opts.progress().get().progress(expected - from, dbSize - from);
           }
         }
-        flushSigs(parallel);
+        flushSigs();
         awaitSigs();
         edges.drainRest();
       }
     }
     long size = expected;
     for (; cpIndex < cps.size(); cpIndex++) {
-      CheckpointTable.Row row = cps.get(cpIndex);
-      fail(size, "truncated", "a checkpoint covers " + row.size() + " records but the ledger has only "
-          + size + ": records were removed (truncation)");
+      fail(size, FailureReason.TRUNCATED, "a checkpoint covers " + cps.get(cpIndex).size()
+          + " records but the ledger has only " + size + ": records were removed (truncation)");
     }
     // A checkpoint that failed already explains why records are uncovered.
     if (coveredSize < size && !opts.allowUncoveredTail() && !checkpointFailed) {
-      fail(coveredSize, "uncovered", "records " + coveredSize + ".." + (size - 1)
+      fail(coveredSize, FailureReason.UNCOVERED, "records " + coveredSize + ".." + (size - 1)
           + " are not covered by a valid signed checkpoint (sign one with 'ledger checkpoint --new')");
-    }
-    if (!cps.isEmpty()) {
-      latest = latestStored();
-    }
-    if (opts.trustedCheckpoint().isPresent() && latest != null && latest.size() >= from) {
-      try {
-        fromTrusted = new ProofBuilder(new StoredSubtrees(conn, path)).consistency(from, latest.size());
-      } catch (LedgerException | IllegalArgumentException ex) {
-        fromTrusted = null;
-      }
     }
     if (opts.progress().isPresent()) {
       opts.progress().get().progress(size - from, size - from);
     }
-    return report(from, size, checkpointsChecked, coveredSize, latest, fromTrusted);
+    return report(from, size, checkpointsChecked, coveredSize, cps.isEmpty() ? null : latestStored());
   }
 
-  private StoredCheckpoint latestStored() {
-    try {
-      return CheckpointTable.latest(conn);
-    } catch (SQLException | LedgerException e) {
-      return null; // its failure is already in the report
-    }
-  }
-
-  private VerificationReport report(long from, long size, int cps, long covered,
-      StoredCheckpoint latest, ConsistencyProof fromTrusted) {
-    List<VerificationFailure> sorted = new ArrayList<>(failures);
-    sorted.sort(Comparator.comparingLong(f -> f.seq() < 0 ? Long.MAX_VALUE : f.seq()));
-    return new VerificationReport(from, size, cps, covered, latest, fromTrusted, sorted, failureCount);
-  }
-
-  /** Parses the stored note and checks its signatures; returns the body, or null after failing. */
-  private Checkpoint checkCheckpointNote(CheckpointTable.Row row) {
-    long seq = row.size() - 1;
-    SignedNote note;
-    try {
-      note = SignedNote.parse(row.noteText());
-    } catch (FormatException e) {
-      fail(seq, "checkpoint-malformed", "checkpoint of size " + row.size() + ": " + e.getMessage());
-      return null;
-    }
-    try {
-      note.verify(trusted.values());
-    } catch (VerificationException e) {
-      fail(seq, "checkpoint-signature", "checkpoint of size " + row.size() + ": " + e.getMessage());
-      return null;
-    }
-    Checkpoint c;
-    try {
-      c = Checkpoint.parse(note.body());
-    } catch (FormatException e) {
-      fail(seq, "checkpoint-malformed", "checkpoint of size " + row.size() + ": " + e.getMessage());
-      return null;
-    }
-    if (!c.origin().equals(origin)) {
-      fail(seq, "checkpoint-origin", "checkpoint of size " + row.size() + " names origin '"
-          + c.origin() + "', not this ledger's '" + origin + "'");
-      return null;
-    }
-    if (c.size() != row.size() || !Arrays.equals(c.root().bytes(), row.root())) {
-      fail(seq, "derived-column-mismatch", "checkpoint row of size " + row.size()
-          + " disagrees with its signed body (size " + c.size() + ")");
-      return null;
-    }
-    return c;
-  }
-
-  private Checkpoint validNote(CheckpointTable.Row row) {
-    try {
-      SignedNote note = SignedNote.parse(row.noteText());
-      note.verify(opts.trustedKeys());
-      return Checkpoint.parse(note.body());
-    } catch (LedgerException e) {
-      return null;
-    }
-  }
-
-  private boolean compareRoot(CheckpointTable.Row row, Checkpoint c, Hash computed) {
-    if (!c.root().equals(computed)) {
-      fail(row.size() - 1, "checkpoint-root-mismatch", "the signed checkpoint of size " + row.size()
-          + " has root " + c.root().base64() + " but the records hash to " + computed.base64());
-      return false;
-    }
-    return true;
-  }
-
-  private void checkRecord(long seq, ResultSet r, byte[] body, Hash leaf, Hash prevLeaf,
-      EdgeCursor edges, PreparedStatement refQ) throws SQLException, LedgerException {
+  /** The signed rules, then the cross-checks of everything the store derived from the bytes. */
+  private void record(long seq, byte[] body, ResultSet r, List<Edge> storedEdges,
+      StoreLookup lookup) throws SQLException, LedgerException {
+    Hash leaf = MerkleTree.leafHash(body);
     byte[] storedLeaf = r.getBytes(2);
     if (storedLeaf == null || !leaf.equals(storedLeaf.length == Hash.SIZE ? Hash.of(storedLeaf) : null)) {
-      fail(seq, "leaf-hash-mismatch", "the stored leaf hash is not SHA-256(0x00 || record bytes)");
+      fail(seq, FailureReason.LEAF_HASH_MISMATCH, "the stored leaf hash is not SHA-256(0x00 || record bytes)");
     }
-    List<Edge> storedEdges = edges.take(seq);
-    // Parse once: the canonical-form check and the envelope read share the tree (parsing was
-    // the largest cost of verification, and it used to happen twice per record).
-    JsonNode n;
+    SignedLogVerifier.Checked c = null;
     try {
-      n = body == null ? null : CanonicalJson.parse(body);
-    } catch (InvalidRecordException e) {
-      n = null;
+      c = log.record(seq, body, lookup);
+    } catch (SignedLogVerifier.Failure f) {
+      fail(seq, f);
     }
-    if (n == null || !Arrays.equals(body, CanonicalJson.canonicalize(n))) {
-      fail(seq, "not-canonical", "the stored record bytes are not RFC 8785 canonical JSON");
+    byte[] nodes = r.getBytes(5);
+    if (!Arrays.equals(NodeBlob.encode(log.completed()), nodes == null ? new byte[0] : nodes)) {
+      fail(seq, FailureReason.TREE_NODE_MISMATCH, "the stored Merkle tree nodes of this record differ"
+          + " from those computed from the records");
+    }
+    if (c == null) {
       return;
     }
-    Envelope.Parsed p;
-    try {
-      p = Envelope.parse(n);
-    } catch (FormatException e) {
-      fail(seq, "malformed-record", e.getMessage());
-      return;
-    }
-    if (p.seq() != seq) {
-      fail(seq, "seq-mismatch", "the record says it is number " + p.seq());
-    }
-    if (!p.prev().equals(prevLeaf)) {
-      fail(seq, "chain-broken", "prev is " + p.prev().hex() + " but record " + (seq - 1)
-          + " hashes to " + prevLeaf.hex());
-    }
-    List<Edge> expectedEdges = new ArrayList<>();
-    try {
-      RecordKind kind = RecordKind.of(p.kind());
-      for (RecordSchema.RefSlot slot : RecordSchema.validate(kind, p.body())) {
-        JsonNode g = slot.given();
-        JsonNode hs = g.get("hash");
-        JsonNode ss = g.get("seq");
-        if (!g.isObject() || g.size() != 2 || hs == null || ss == null || !ss.isIntegralNumber()) {
-          fail(seq, "bad-reference", slot.path() + " is not a resolved {hash, seq} reference");
-          continue;
-        }
-        long target = ss.asLong();
-        if (target >= seq || target < 0) {
-          fail(seq, "bad-reference", slot.path() + " points forward to record " + target);
-          continue;
-        }
-        refQ.setLong(1, target);
-        try (ResultSet t = refQ.executeQuery()) {
-          if (!t.next() || !hs.asText().equals(hex(t.getBytes(1)))) {
-            fail(seq, "bad-reference", slot.path() + " does not match record " + target + "'s hash");
-            continue;
-          }
-          if (!slot.allowedKinds().isEmpty() && !slot.allowedKinds().contains(t.getString(2))) {
-            fail(seq, "bad-reference", slot.path() + " must reference a "
-                + String.join(" or ", slot.allowedKinds()));
-          }
-        }
-        expectedEdges.add(Edge.of(seq, slot, target));
-      }
-    } catch (InvalidRecordException e) {
-      fail(seq, "invalid-record", e.getMessage());
-    }
+    Envelope.Parsed p = c.envelope();
     String[] nv = RecordSchema.nameAndVersion(p.kind(), p.body());
     column(seq, "kind", r.getString(6), p.kind());
     column(seq, "name", r.getString(7), nv[0]);
@@ -419,53 +289,86 @@ public final class LedgerVerifier {
     column(seq, "actor", r.getString(9), p.actor());
     column(seq, "time", r.getString(10), p.time());
     column(seq, "signer", r.getString(11), p.signer());
+    List<Edge> expectedEdges = new ArrayList<>(c.edges());
     expectedEdges.sort(Edge.ORDER);
     if (!expectedEdges.equals(storedEdges)) {
-      fail(seq, "edge-mismatch", "the stored lineage edges " + describe(storedEdges)
+      fail(seq, FailureReason.EDGE_MISMATCH, "the stored lineage edges " + describe(storedEdges)
           + " differ from the record's references " + describe(expectedEdges));
     }
-    byte[] sig = r.getBytes(4);
-    if (p.signer() == null) {
-      if (mode == SigningMode.PER_RECORD) {
-        fail(seq, "missing-signature", "this ledger signs every record, but this record names no signer");
-      } else if (sig != null) {
-        fail(seq, "unexpected-signature", "a signature is stored for a record that names no signer");
+    try {
+      if (RecordKindNames.KEY.equals(p.kind())) {
+        // A key record changes whom later records and checkpoints may be signed by: every
+        // signature queued before it is checked first.
+        flushSigs();
+        awaitSigs();
       }
-      return;
-    }
-    VerifierKey key = trusted.get(p.signer());
-    if (sig == null) {
-      fail(seq, "missing-signature", "the record names signer " + p.signer() + " but no signature is stored");
-    } else if (key == null) {
-      fail(seq, "untrusted-signer", "signed by " + p.signer() + ", which is not a trusted key");
-    } else if (p.kind().equals(RecordKind.KEY.name())) {
-      // A key record changes whom later records and checkpoints may be signed by: check it
-      // now, in order, after every signature queued before it.
-      flushSigs(parallel);
-      try {
-        key.verify(Envelope.recordSignatureMessage(origin, leaf), sig);
-        applyKeyRecord(p.body());
-      } catch (VerificationException e) {
-        fail(seq, "bad-signature", "the key record's signature by " + p.signer() + " does not verify");
+      SignedLogVerifier.PendingSignature s = log.signature(seq, c, r.getBytes(4));
+      if (s != null) {
+        pendingSigs.add(s);
       }
-    } else {
-      pendingSigs.add(new PendingSig(seq, key, Envelope.recordSignatureMessage(origin, leaf), sig));
+    } catch (SignedLogVerifier.Failure f) {
+      fail(seq, f);
     }
   }
 
-  /** Adds or revokes the key a verified key record names (docs/FORMAT.md §4.1). */
-  private void applyKeyRecord(JsonNode body) {
+  /** Record kind names used here without parsing a RecordKind. */
+  private static final class RecordKindNames {
+    static final String KEY = "key";
+  }
+
+  /** Checks a stored checkpoint and its root column; null after reporting a failure. */
+  private Checkpoint checkpoint(CheckpointTable.Row row, Hash computedRoot) {
+    Checkpoint c;
     try {
-      VerifierKey k = VerifierKey.parse(body.path("key").asText());
-      String label = k.name() + "+" + k.keyId().hex();
-      if ("add".equals(body.path("action").asText())) {
-        trusted.put(label, k);
-      } else if ("revoke".equals(body.path("action").asText())) {
-        trusted.remove(label);
-      }
-    } catch (FormatException e) {
-      // Already reported as invalid-record.
+      c = log.checkpoint(row.noteText(), row.size(), computedRoot);
+    } catch (SignedLogVerifier.Failure f) {
+      fail(row.size() - 1, f);
+      return null;
     }
+    if (!Arrays.equals(c.root().bytes(), row.root())) {
+      fail(row.size() - 1, FailureReason.DERIVED_COLUMN_MISMATCH, "checkpoint row of size "
+          + row.size() + " has a root column that differs from its signed body");
+      return null;
+    }
+    return c;
+  }
+
+  private boolean validNote(CheckpointTable.Row row) {
+    try {
+      new SignedLogVerifier(origin, mode, new KeyHistory(opts.trustedKeys()), CompactRange.of(0, List.of()),
+          Envelope.GENESIS_PREV).checkpoint(row.noteText(), row.size(), null);
+      return true;
+    } catch (SignedLogVerifier.Failure f) {
+      return false;
+    }
+  }
+
+  /**
+   * The auditor's checkpoint, opened with the keys they pinned following the rotations the
+   * ledger records before it (docs/FORMAT.md §4.1), so that a checkpoint kept after a rotation
+   * still works with the key pinned before it. When the ledger is shorter than the checkpoint,
+   * no inclusion proof can be built: only the pinned keys can open it (truncation is reported).
+   */
+  private Checkpoint openTrusted(String note, long dbSize) throws SQLException, LedgerException {
+    Checkpoint unverified = Checkpoint.parse(dev.lineageledger.core.SignedNote.parse(note).body());
+    if (unverified.size() > dbSize) {
+      return Checkpoint.open(note, opts.trustedKeys(), origin);
+    }
+    List<dev.lineageledger.core.KeyRecordProof> evidence = new ArrayList<>();
+    ProofBuilder proofs = new ProofBuilder(new StoredSubtrees(conn, path));
+    try (PreparedStatement ks = conn.prepareStatement(
+        "SELECT seq, body, sig FROM records WHERE kind = 'key' AND seq < ? ORDER BY seq")) {
+      ks.setLong(1, unverified.size());
+      try (ResultSet r = ks.executeQuery()) {
+        while (r.next()) {
+          byte[] body = r.getBytes(2);
+          evidence.add(new dev.lineageledger.core.KeyRecordProof(r.getLong(1),
+              body == null ? new byte[0] : body, r.getBytes(3),
+              proofs.inclusion(r.getLong(1), unverified.size()).path()));
+        }
+      }
+    }
+    return KeyHistory.openFollowingRotations(note, opts.trustedKeys(), origin, evidence);
   }
 
   /**
@@ -473,8 +376,10 @@ public final class LedgerVerifier {
    * records may be signed by. Each is authenticated by an inclusion proof against the trusted
    * root and by its signature, in order.
    */
-  private void replayKeyRecords(long m, Checkpoint tc, StoredSubtrees stored)
+  private List<Map.Entry<Long, List<dev.lineageledger.core.VerifierKey>>> replayKeyRecords(
+      long m, Checkpoint tc, StoredSubtrees stored, KeyHistory keys)
       throws SQLException, LedgerException {
+    List<Map.Entry<Long, List<dev.lineageledger.core.VerifierKey>>> trustAt = new ArrayList<>();
     try (PreparedStatement ks = conn.prepareStatement(
         "SELECT seq, body, sig FROM records WHERE kind = 'key' AND seq < ? ORDER BY seq")) {
       ks.setLong(1, m);
@@ -482,48 +387,39 @@ public final class LedgerVerifier {
         while (r.next()) {
           long seq = r.getLong(1);
           byte[] body = r.getBytes(2);
-          byte[] sig = r.getBytes(3);
           Hash leaf = MerkleTree.leafHash(body == null ? new byte[0] : body);
           try {
             new ProofBuilder(stored).inclusion(seq, m).verify(leaf, tc.root());
-            Envelope.Parsed p = Envelope.parse(CanonicalJson.parse(body));
-            VerifierKey key = p.signer() == null ? null : trusted.get(p.signer());
-            if (key == null || sig == null) {
-              fail(seq, "untrusted-signer", "key record signed by " + p.signer()
-                  + ", which is not a trusted key");
-              continue;
-            }
-            key.verify(Envelope.recordSignatureMessage(origin, leaf), sig);
-            applyKeyRecord(p.body());
-          } catch (VerificationException | FormatException | InvalidRecordException e) {
-            fail(seq, "leaf-hash-mismatch", "key record " + seq + " is not authenticated by the"
-                + " trusted checkpoint: " + e.getMessage());
+            keys.apply(origin, Envelope.parse(dev.lineageledger.core.CanonicalJson.parse(body)), leaf, r.getBytes(3));
+            trustAt.add(Map.entry(seq, keys.keys()));
+          } catch (VerificationException | FormatException | dev.lineageledger.core.InvalidRecordException e) {
+            fail(seq, FailureReason.UNTRUSTED_SIGNER, "key record " + seq + " is not authenticated by the"
+                + " trusted checkpoint and a trusted key: " + e.getMessage());
           }
         }
       }
     }
+    return trustAt;
   }
 
   /**
    * Starts checking the pending signatures on the pool and returns, so that reading and checking
-   * the next records overlaps with it; first finishes the previous block. Checking blocks one
-   * after the other left a core idle while each block's records were parsed.
+   * the next records overlaps with it; first finishes the previous block.
    */
-  private void flushSigs(Parallel parallel) throws LedgerException {
+  private void flushSigs() throws LedgerException {
     awaitSigs();
     if (pendingSigs.isEmpty()) {
       return;
     }
-    List<PendingSig> sigs = new ArrayList<>(pendingSigs);
+    List<SignedLogVerifier.PendingSignature> sigs = new ArrayList<>(pendingSigs);
     pendingSigs.clear();
-    String[] errors = new String[sigs.size()];
-    sigJob = parallel.forRangeAsync(sigs.size(), (from, to) -> {
-      for (int i = from; i < to; i++) {
-        PendingSig s = sigs.get(i);
+    SignedLogVerifier.Failure[] errors = new SignedLogVerifier.Failure[sigs.size()];
+    sigJob = parallel.forRangeAsync(sigs.size(), (lo, hi) -> {
+      for (int i = lo; i < hi; i++) {
         try {
-          s.key.verify(s.message, s.sig);
-        } catch (VerificationException e) {
-          errors[i] = e.getMessage();
+          SignedLogVerifier.checkSignature(sigs.get(i));
+        } catch (SignedLogVerifier.Failure f) {
+          errors[i] = f;
         }
       }
     });
@@ -541,18 +437,51 @@ public final class LedgerVerifier {
     job.await();
     for (int i = 0; i < sigJobErrors.length; i++) {
       if (sigJobErrors[i] != null) {
-        PendingSig s = sigJobSigs.get(i);
-        fail(s.seq, "bad-signature", "the record signature by " + s.key.name() + "+"
-            + s.key.keyId().hex() + " does not verify");
+        fail(sigJobSigs.get(i).seq(), sigJobErrors[i]);
       }
     }
     sigJobSigs = null;
     sigJobErrors = null;
   }
 
+  private StoredCheckpoint latestStored() {
+    try {
+      return CheckpointTable.latest(conn);
+    } catch (SQLException | LedgerException e) {
+      return null; // its failure is already in the report
+    }
+  }
+
+  private VerificationReport report(long from, long size, int cps, long covered, StoredCheckpoint latest) {
+    ConsistencyProof fromTrusted = null;
+    if (opts.trustedCheckpoint().isPresent() && latest != null && latest.size() >= from
+        && latest.size() <= size) {
+      try {
+        fromTrusted = new ProofBuilder(new StoredSubtrees(conn, path)).consistency(from, latest.size());
+      } catch (LedgerException | IllegalArgumentException ex) {
+        fromTrusted = null;
+      }
+    }
+    List<VerificationFailure> sorted = new ArrayList<>(failures);
+    sorted.sort(Comparator.comparingLong(f -> f.seq() < 0 ? Long.MAX_VALUE : f.seq()));
+    return new VerificationReport(from, size, cps, covered, latest, fromTrusted, sorted, failureCount,
+        opts.trustedKeys(), log == null ? opts.trustedKeys() : log.keys().keys());
+  }
+
+  private Map<String, String> meta() throws SQLException {
+    Map<String, String> m = new HashMap<>();
+    try (Statement s = conn.createStatement();
+        ResultSet r = s.executeQuery("SELECT key, value FROM ledger_meta")) {
+      while (r.next()) {
+        m.put(r.getString(1), r.getString(2));
+      }
+    }
+    return m;
+  }
+
   private void column(long seq, String col, String stored, String derived) {
     if (!Objects.equals(stored, derived)) {
-      fail(seq, "derived-column-mismatch", "column " + col + " is " + quote(stored)
+      fail(seq, FailureReason.DERIVED_COLUMN_MISMATCH, "column " + col + " is " + quote(stored)
           + " but the record says " + quote(derived));
     }
   }
@@ -572,14 +501,117 @@ public final class LedgerVerifier {
     return b.append(']').toString();
   }
 
-  private static String hex(byte[] b) {
-    return b == null ? "" : java.util.HexFormat.of().formatHex(b);
-  }
-
   private long scalar(String sql) throws SQLException {
     try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery(sql)) {
       r.next();
       return r.getLong(1);
+    }
+  }
+
+  /**
+   * Earlier records for references and identities, read from columns already cross-checked
+   * against the bytes when their record was verified (stored leaf hash, kind, name, version).
+   */
+  private final class StoreLookup implements SignedLogVerifier.Lookup, AutoCloseable {
+    private final PreparedStatement bySeq = conn.prepareStatement(
+        "SELECT seq, leaf_hash, kind FROM records WHERE seq = ?");
+    private final PreparedStatement downstream = conn.prepareStatement(
+        "SELECT dst FROM edges WHERE src = ? AND record_seq < ?");
+    private final PreparedStatement byIdentity = conn.prepareStatement(
+        "SELECT seq, body FROM records WHERE kind = ? AND name = ? AND version = ? AND seq < ?"
+            + " ORDER BY seq LIMIT 1");
+
+    /**
+     * Identities held by more than one record, found in one pass over the (kind, name, version)
+     * index: only those records need their bodies compared, so the identity rule costs no
+     * per-record query. The columns are cross-checked against each record's bytes, so a forged
+     * column cannot hide a duplicate without being reported itself. Incremental verification
+     * (null here) looks each new record up instead, so its cost stays proportional to the new
+     * records, not the ledger.
+     */
+    private final java.util.Set<String> shared;
+
+    StoreLookup(long from) throws SQLException {
+      if (from > 0) {
+        shared = null;
+        return;
+      }
+      shared = new java.util.HashSet<>();
+      try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery(
+          "SELECT kind, name, version FROM records WHERE name IS NOT NULL AND version IS NOT NULL"
+              + " GROUP BY kind, name, version HAVING count(*) > 1")) {
+        while (r.next()) {
+          shared.add(r.getString(1) + '\0' + r.getString(2) + '\0' + r.getString(3));
+        }
+      }
+    }
+
+    @Override
+    public RefResolver.Target record(long seq) throws SignedLogVerifier.Failure {
+      try {
+        bySeq.setLong(1, seq);
+        try (ResultSet t = bySeq.executeQuery()) {
+          if (!t.next() || t.getBytes(2) == null || t.getBytes(2).length != Hash.SIZE) {
+            return null;
+          }
+          return new RefResolver.Target(t.getLong(1), Hash.of(t.getBytes(2)), t.getString(3));
+        }
+      } catch (SQLException e) {
+        throw new SignedLogVerifier.Failure(FailureReason.BAD_REFERENCE, "cannot read record " + seq);
+      }
+    }
+
+    @Override
+    public List<Long> downstream(long node, long before) throws SignedLogVerifier.Failure {
+      try {
+        downstream.setLong(1, node);
+        downstream.setLong(2, before);
+        List<Long> out = new ArrayList<>();
+        try (ResultSet t = downstream.executeQuery()) {
+          while (t.next()) {
+            out.add(t.getLong(1));
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        throw new SignedLogVerifier.Failure(FailureReason.BAD_REFERENCE, "cannot read edges");
+      }
+    }
+
+    @Override
+    public SignedLogVerifier.Earlier sameIdentity(String kind, String name, String version, long before)
+        throws SignedLogVerifier.Failure {
+      if (shared != null && !shared.contains(kind + '\0' + name + '\0' + version)) {
+        return null;
+      }
+      try {
+        byIdentity.setString(1, kind);
+        byIdentity.setString(2, name);
+        byIdentity.setString(3, version);
+        byIdentity.setLong(4, before);
+        try (ResultSet t = byIdentity.executeQuery()) {
+          if (!t.next()) {
+            return null;
+          }
+          byte[] body = t.getBytes(2);
+          try {
+            byte[] earlierBody = dev.lineageledger.core.CanonicalJson.canonicalize(
+                dev.lineageledger.core.CanonicalJson.parse(body).get("body"));
+            return new SignedLogVerifier.Earlier(t.getLong(1), earlierBody);
+          } catch (dev.lineageledger.core.InvalidRecordException | RuntimeException e) {
+            return null; // that record's own failure is already reported
+          }
+        }
+      } catch (SQLException e) {
+        throw new SignedLogVerifier.Failure(FailureReason.DUPLICATE_IDENTITY, "cannot read earlier records");
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      bySeq.close();
+      byIdentity.close();
+      downstream.close();
     }
   }
 
@@ -608,7 +640,7 @@ public final class LedgerVerifier {
       List<Edge> out = new ArrayList<>();
       while (!done && peeked.recordSeq() <= seq) {
         if (peeked.recordSeq() < seq) {
-          fail(peeked.recordSeq(), "edge-mismatch", "a stored lineage edge belongs to no record");
+          fail(peeked.recordSeq(), FailureReason.EDGE_MISMATCH, "a stored lineage edge belongs to no record");
         } else {
           out.add(peeked);
         }
@@ -620,7 +652,7 @@ public final class LedgerVerifier {
 
     void drainRest() throws SQLException {
       while (!done) {
-        fail(peeked.recordSeq(), "edge-mismatch", "a stored lineage edge belongs to no record");
+        fail(peeked.recordSeq(), FailureReason.EDGE_MISMATCH, "a stored lineage edge belongs to no record");
         advance();
       }
     }

@@ -52,8 +52,14 @@ public final class LedgerWriter implements AutoCloseable {
   private record Unit(List<RecordDraft> drafts, List<ObjectNode> bodies,
       List<List<RecordSchema.RefSlot>> slots,
       boolean checkpoint, CompletableFuture<List<Receipt>> receipts,
-      CompletableFuture<StoredCheckpoint> checkpointDone) {
-    /** A checkpoint the policy wants (timer, close): skipped when nothing is uncovered. */
+      CompletableFuture<StoredCheckpoint> checkpointDone, Checkpoint cosigned, SignedNote cosignedNote) {
+    Unit(List<RecordDraft> drafts, List<ObjectNode> bodies, List<List<RecordSchema.RefSlot>> slots,
+        boolean checkpoint, CompletableFuture<List<Receipt>> receipts,
+        CompletableFuture<StoredCheckpoint> checkpointDone) {
+      this(drafts, bodies, slots, checkpoint, receipts, checkpointDone, null, null);
+    }
+
+    /** A checkpoint the policy wants (timer, close, open): skipped when nothing is uncovered. */
     static Unit policyCheckpoint() {
       return new Unit(List.of(), List.of(), List.of(), true, null, null);
     }
@@ -61,12 +67,25 @@ public final class LedgerWriter implements AutoCloseable {
     boolean isPolicyCheckpoint() {
       return checkpoint && checkpointDone == null;
     }
+
+    boolean isCosign() {
+      return cosignedNote != null;
+    }
+
+    /** A checkpoint signed now (not the policy's, not a cosignature). */
+    boolean isRequestedCheckpoint() {
+      return checkpoint && checkpointDone != null && cosignedNote == null;
+    }
   }
 
   /** A record built in the current batch. */
   private record Built(long seq, Hash leaf, byte[] canonical, String kind, String name,
       String version, String actor, String time, String signer, byte[] nodes, List<Edge> edges,
-      byte[][] sigOut) {}
+      byte[][] sigOut, Receipt existing) {
+    static Built existing(Receipt r) {
+      return new Built(-1, null, null, null, null, null, null, null, null, null, null, null, r);
+    }
+  }
 
   private static final Unit POISON = new Unit(List.of(), List.of(), List.of(), false, null, null);
 
@@ -108,6 +127,12 @@ public final class LedgerWriter implements AutoCloseable {
     this.resolver = new RefResolver(conn, path);
     this.thread = new Thread(this::run, "ledger-writer");
     this.thread.setDaemon(true);
+    if (checkpointSigner != null) {
+      // A crash or a full disk can leave records after the last checkpoint; the first writer
+      // that opens the ledger with the key covers them, so that verification of an honest
+      // ledger does not report an uncovered tail for longer than one open.
+      queue.add(Unit.policyCheckpoint());
+    }
     this.thread.start();
   }
 
@@ -143,6 +168,20 @@ public final class LedgerWriter implements AutoCloseable {
         throw new LedgerException("no checkpoint signing key is configured");
       }
       enqueue(new Unit(List.of(), List.of(), List.of(), true, null, f));
+    } catch (LedgerException e) {
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
+
+  /**
+   * Stores further signature lines on a stored checkpoint (cosigning), in a transaction of its
+   * own on the writer thread.
+   */
+  public CompletableFuture<StoredCheckpoint> addSignatures(Checkpoint c, SignedNote note) {
+    CompletableFuture<StoredCheckpoint> f = new CompletableFuture<>();
+    try {
+      enqueue(new Unit(List.of(), List.of(), List.of(), true, null, f, c, note));
     } catch (LedgerException e) {
       f.completeExceptionally(e);
     }
@@ -238,6 +277,7 @@ public final class LedgerWriter implements AutoCloseable {
     List<Unit> accepted = new ArrayList<>();
     List<List<Receipt>> receipts = new ArrayList<>();
     StoredCheckpoint cp = null;
+    List<StoredCheckpoint> cosignedOut = new ArrayList<>();
     boolean began = false;
     try {
       exec("BEGIN IMMEDIATE");
@@ -249,6 +289,9 @@ public final class LedgerWriter implements AutoCloseable {
       resolver.clearStaged();
       for (Unit u : batch) {
         if (u.checkpoint) {
+          if (u.isCosign()) {
+            cosignedOut.add(CheckpointTable.insert(conn, u.cosigned, u.cosignedNote));
+          }
           accepted.add(u);
           receipts.add(List.of());
           continue;
@@ -264,19 +307,22 @@ public final class LedgerWriter implements AutoCloseable {
           Hash p = prev;
           // A unit is all-or-nothing: extend a scratch copy of the tree, adopt it on success.
           CompactRange scratch = CompactRange.of(range.size(), range.perfectSubtreeRoots());
+          List<Receipt> rs = new ArrayList<>(u.drafts.size());
           for (int i = 0; i < u.drafts.size(); i++) {
             Built b = build(s, p, time, scratch, u.drafts.get(i), u.bodies.get(i), u.slots.get(i),
                 u.drafts.size() == 1 ? "" : "record " + (i + 1) + " of " + u.drafts.size() + ": ");
+            if (b.existing != null) {
+              rs.add(b.existing); // the same fact again: its first receipt, nothing appended
+              continue;
+            }
             unitBuilt.add(b);
-            resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version);
+            rs.add(new Receipt(b.seq, b.leaf));
+            resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version, b.canonical);
+            resolver.stageEdges(b.edges);
             s++;
             p = b.leaf;
           }
           range = scratch;
-          List<Receipt> rs = new ArrayList<>(unitBuilt.size());
-          for (Built b : unitBuilt) {
-            rs.add(new Receipt(b.seq, b.leaf));
-          }
           built.addAll(unitBuilt);
           accepted.add(u);
           receipts.add(rs);
@@ -296,7 +342,7 @@ public final class LedgerWriter implements AutoCloseable {
         uncoveredSinceNanos = System.nanoTime();
       }
       boolean wantCheckpoint =
-          accepted.stream().anyMatch(u -> u.checkpoint && !u.isPolicyCheckpoint())
+          accepted.stream().anyMatch(Unit::isRequestedCheckpoint)
           || (size > lastCheckpointSize && accepted.stream().anyMatch(Unit::isPolicyCheckpoint))
           || (checkpointSigner != null && options.checkpointEveryRecords() > 0
               && size - lastCheckpointSize >= options.checkpointEveryRecords());
@@ -336,7 +382,9 @@ public final class LedgerWriter implements AutoCloseable {
     for (int i = 0; i < accepted.size(); i++) {
       Unit u = accepted.get(i);
       if (u.checkpoint) {
-        if (u.checkpointDone != null) {
+        if (u.isCosign()) {
+          u.checkpointDone.complete(cosignedOut.remove(0));
+        } else if (u.checkpointDone != null) {
           u.checkpointDone.complete(cp);
         }
       } else {
@@ -348,7 +396,8 @@ public final class LedgerWriter implements AutoCloseable {
   private void rebuildStaged(List<Built> built) {
     resolver.clearStaged();
     for (Built b : built) {
-      resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version);
+      resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version, b.canonical);
+      resolver.stageEdges(b.edges);
     }
   }
 
@@ -370,7 +419,27 @@ public final class LedgerWriter implements AutoCloseable {
       RecordSchema.setRef(body, slot, Envelope.refNode(t.seq(), t.hash()));
       edges.add(Edge.of(seq, slot, t.seq()));
     }
+    String cycle = Edge.cycle(seq, edges, resolver::downstream);
+    if (cycle != null) {
+      throw new InvalidRecordException("body", prefix + cycle);
+    }
     String kind = d.kind().name();
+    String[] id = RecordSchema.identity(kind, body);
+    if (id != null) {
+      // docs/FORMAT.md §3.5: a version is immutable. The same content again is the same fact
+      // (a re-run of an interrupted stream): answer with the first receipt. Other content under
+      // the same identity would make references ambiguous: reject it, naming the record.
+      RefResolver.Existing e = resolver.identity(kind, id[0], id[1]);
+      if (e != null) {
+        if (java.util.Arrays.equals(e.body(), CanonicalJson.canonicalize(body))) {
+          return Built.existing(new Receipt(e.seq(), e.hash()));
+        }
+        throw new InvalidRecordException("body", prefix + kind + ":" + RecordSchema.printable(id[0])
+            + "@" + RecordSchema.printable(id[1]) + " is already record " + e.seq() + " (sha256:"
+            + e.hash().hex() + ") with different content; a recorded version is immutable,"
+            + " record a new version instead");
+      }
+    }
     // Key records are always signed, whatever the mode: they change whom verifiers trust.
     boolean signed = perRecordMode || kind.equals(RecordKind.KEY.name());
     if (signed && recordSigner == null) {
@@ -384,15 +453,15 @@ public final class LedgerWriter implements AutoCloseable {
       throw new InvalidRecordException("", prefix + "record is too large (" + canonical.length
           + " bytes canonical, at most " + RecordSchema.MAX_RECORD_BYTES + ")");
     }
-    if (d.actor().length() > RecordSchema.MAX_ACTOR) {
-      throw new InvalidRecordException("actor", prefix + "is too long (at most "
-          + RecordSchema.MAX_ACTOR + " characters)");
+    String actorProblem = Envelope.actorProblem(d.actor());
+    if (actorProblem != null) {
+      throw new InvalidRecordException("actor", prefix + actorProblem);
     }
     Hash leaf = MerkleTree.leafHash(canonical);
     String[] nv = RecordSchema.nameAndVersion(kind, body);
     byte[] nodes = NodeBlob.encode(scratch.append(leaf));
     return new Built(seq, leaf, canonical, kind, nv[0], nv[1], d.actor(), time, signer,
-        nodes, edges, new byte[1][]);
+        nodes, edges, new byte[1][], null);
   }
 
   private void signAll(List<Built> built) throws LedgerException {
@@ -407,7 +476,18 @@ public final class LedgerWriter implements AutoCloseable {
       if (b.signer == null) {
         continue;
       }
-      b.sigOut[0] = recordSigner.sign(Envelope.recordSignatureMessage(origin, b.leaf));
+      byte[] message = Envelope.recordSignatureMessage(origin, b.leaf);
+      byte[] sig = recordSigner.sign(message);
+      // The Signer contract: nothing is stored (let alone acknowledged) that does not verify
+      // under the key the records name. A KMS answering for another key, a truncated response
+      // or a broken signer would otherwise leave records no verifier can ever accept.
+      try {
+        recordSigner.verifierKey().verify(message, sig);
+      } catch (dev.lineageledger.core.VerificationException e) {
+        throw new dev.lineageledger.core.KeyException("the signer for " + recordSignerId
+            + " returned a signature that does not verify under its own key; nothing was written");
+      }
+      b.sigOut[0] = sig;
     }
   }
 

@@ -55,7 +55,7 @@ public final class RecordSchema {
           + "|sha3-256:[0-9a-f]{64}|blake2b:[0-9a-f]{128}|md5:[0-9a-f]{32})");
   private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.+");
   private static final Pattern TIMESTAMP =
-      Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
+      Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})");
 
   private static final Set<String> DATA_KINDS = Set.of();  // empty = any kind
 
@@ -250,7 +250,7 @@ public final class RecordSchema {
         }
       }
       case STRING -> line(path, v, MAX_STRING);
-      case TEXT -> text(path, v, MAX_TEXT);
+      case TEXT -> forbidden(path, text(path, v, MAX_TEXT), true);
       case URI -> {
         String s = line(path, v, MAX_URI);
         if (!URI_SCHEME.matcher(s).matches() || s.indexOf(' ') >= 0) {
@@ -278,9 +278,10 @@ public final class RecordSchema {
         }
         for (Map.Entry<String, JsonNode> m : v.properties()) {
           String mp = path + "." + printable(m.getKey());
-          if (m.getKey().isEmpty() || m.getKey().length() > MAX_NAME) {
+          if (m.getKey().isEmpty() || TextRules.length(m.getKey()) > MAX_NAME) {
             throw new InvalidRecordException(mp, "metric name must be 1.." + MAX_NAME + " characters");
           }
+          forbidden(mp, m.getKey(), false);
           if (!m.getValue().isNumber()) {
             throw new InvalidRecordException(mp, "must be a number");
           }
@@ -305,7 +306,7 @@ public final class RecordSchema {
       }
       case TIMESTAMP -> {
         String s = line(path, v, 64);
-        if (!TIMESTAMP.matcher(s).matches()) {
+        if (!isRfc3339(s)) {
           throw new InvalidRecordException(path, "must be an RFC 3339 timestamp like 2026-11-29T06:28:54Z");
         }
       }
@@ -333,6 +334,51 @@ public final class RecordSchema {
     }
   }
 
+  /**
+   * RFC 3339 §5.6 date-time with uppercase T and Z (§3.4), naming a real date and time: month
+   * 01..12, a day that exists in that month, hour 00..23, minute 00..59, second 00..60 (a leap
+   * second is allowed by RFC 3339 §5.7 only as :60 at 23:59 UTC, which we do not check beyond
+   * the range), offset hours 00..23 and minutes 00..59.
+   */
+  static boolean isRfc3339(String s) {
+    java.util.regex.Matcher m = TIMESTAMP.matcher(s);
+    if (!m.matches()) {
+      return false;
+    }
+    int year = Integer.parseInt(s.substring(0, 4));
+    int month = Integer.parseInt(s.substring(5, 7));
+    int day = Integer.parseInt(s.substring(8, 10));
+    int hour = Integer.parseInt(s.substring(11, 13));
+    int min = Integer.parseInt(s.substring(14, 16));
+    int sec = Integer.parseInt(s.substring(17, 19));
+    if (month < 1 || month > 12 || day < 1
+        || day > java.time.YearMonth.of(year, month).lengthOfMonth()
+        || hour > 23 || min > 59 || sec > 60) {
+      return false;
+    }
+    String off = m.group(2);
+    if (!off.equals("Z")) {
+      int oh = Integer.parseInt(off.substring(1, 3));
+      int om = Integer.parseInt(off.substring(4, 6));
+      return oh <= 23 && om <= 59;
+    }
+    return true;
+  }
+
+  /**
+   * §3.5: the identity under which a version is immutable, {name, version}; null for kinds
+   * without one (approval, deployment, key, custom kinds without both name and version).
+   */
+  public static String[] identity(String kind, JsonNode body) {
+    return switch (kind) {
+      case "dataset", "model" -> new String[] {text(body, "name"), text(body, "version")};
+      case "transform" -> new String[] {text(body, "name"), text(body, "runId")};
+      case "approval", "deployment", "key" -> null;
+      default -> text(body, "name") != null && text(body, "version") != null
+          ? new String[] {text(body, "name"), text(body, "version")} : null;
+    };
+  }
+
   private static RefSlot refSlot(Field fd, String path, int index, JsonNode v)
       throws InvalidRecordException {
     if (!(v.isTextual() || (v.isNumber() && isIntegral(v)) || v.isObject())) {
@@ -352,12 +398,17 @@ public final class RecordSchema {
     if (s.isEmpty()) {
       throw new InvalidRecordException(path, "must not be empty");
     }
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.isISOControl(s.charAt(i))) {
-        throw new InvalidRecordException(path, "must not contain control characters");
-      }
-    }
+    forbidden(path, s, false);
     return s;
+  }
+
+  /** §3.4: names may hold no control or bidi character; free text may also hold TAB, LF, CR. */
+  private static void forbidden(String path, String s, boolean freeText) throws InvalidRecordException {
+    int bad = TextRules.firstForbidden(s, freeText);
+    if (bad >= 0) {
+      throw new InvalidRecordException(path, String.format(
+          "must not contain U+%04X (control characters and bidi controls are forbidden)", bad));
+    }
   }
 
   private static String text(String path, JsonNode v, int max) throws InvalidRecordException {
@@ -365,9 +416,10 @@ public final class RecordSchema {
       throw new InvalidRecordException(path, "must be a string");
     }
     String s = v.textValue();
-    if (s.length() > max) {
+    int n = TextRules.length(s);
+    if (n > max) {
       throw new InvalidRecordException(path,
-          "is too long (" + s.length() + " characters, at most " + max + ")");
+          "is too long (" + n + " characters, at most " + max + ")");
     }
     return s;
   }
@@ -402,7 +454,7 @@ public final class RecordSchema {
   public static String printable(String s) {
     String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
     StringBuilder b = new StringBuilder(t.length());
-    t.codePoints().forEach(c -> b.append(Character.isISOControl(c) ? '?' : Character.toString(c)));
+    t.codePoints().forEach(c -> b.append(TextRules.isForbidden(c) ? '?' : Character.toString(c)));
     return b.toString();
   }
 

@@ -30,6 +30,11 @@ public final class RefResolver {
   private final Map<Long, Target> stagedBySeq = new HashMap<>();
   private final Map<Hash, Target> stagedByHash = new HashMap<>();
   private final Map<String, Target> stagedByName = new HashMap<>();
+  private final Map<String, Existing> stagedByIdentity = new HashMap<>();
+  private final Map<Long, java.util.List<Long>> stagedDownstream = new HashMap<>();
+
+  /** The record that holds an identity (§3.5), with its canonical body bytes. */
+  public record Existing(long seq, Hash hash, byte[] body) {}
 
   public RefResolver(Connection conn, java.nio.file.Path path) {
     this.conn = conn;
@@ -37,8 +42,12 @@ public final class RefResolver {
   }
 
   /** Makes a record of the current batch resolvable by later records of the same batch. */
-  public void stage(long seq, Hash hash, String kind, String name, String version) {
+  public void stage(long seq, Hash hash, String kind, String name, String version, byte[] record) {
     Target t = new Target(seq, hash, kind);
+    if (name != null && version != null) {
+      stagedByIdentity.putIfAbsent(kind + '\0' + name + '\0' + version,
+          new Existing(seq, hash, bodyOf(record)));
+    }
     stagedBySeq.put(seq, t);
     stagedByHash.put(hash, t);
     if (name != null) {
@@ -53,6 +62,64 @@ public final class RefResolver {
     stagedBySeq.clear();
     stagedByHash.clear();
     stagedByName.clear();
+    stagedByIdentity.clear();
+    stagedDownstream.clear();
+  }
+
+  /** Makes the edges of a record of the current batch part of the graph later records see. */
+  public void stageEdges(java.util.List<Edge> edges) {
+    for (Edge e : edges) {
+      stagedDownstream.computeIfAbsent(e.src(), k -> new java.util.ArrayList<>()).add(e.dst());
+    }
+  }
+
+  /** Where data flows from {@code node}: stored edges and those staged in this batch. */
+  public java.util.List<Long> downstream(long node) throws LedgerException {
+    java.util.List<Long> out = new java.util.ArrayList<>(stagedDownstream.getOrDefault(node, java.util.List.of()));
+    try (PreparedStatement ps = conn.prepareStatement("SELECT dst FROM edges WHERE src = ?")) {
+      ps.setLong(1, node);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          out.add(r.getLong(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw SqliteStore.describe(path, "cannot read", e);
+    }
+    return out;
+  }
+
+  /** The first record of {@code kind} named {@code name@version}, staged or stored, or null. */
+  public Existing identity(String kind, String name, String version) throws LedgerException {
+    Existing e = stagedByIdentity.get(kind + '\0' + name + '\0' + version);
+    if (e != null) {
+      return e;
+    }
+    try (PreparedStatement ps = conn.prepareStatement("SELECT seq, leaf_hash, body FROM records"
+        + " WHERE kind = ? AND name = ? AND version = ? ORDER BY seq LIMIT 1")) {
+      ps.setString(1, kind);
+      ps.setString(2, name);
+      ps.setString(3, version);
+      try (ResultSet r = ps.executeQuery()) {
+        if (!r.next()) {
+          return null;
+        }
+        return new Existing(r.getLong(1), Hash.of(r.getBytes(2)), bodyOf(r.getBytes(3)));
+      }
+    } catch (SQLException ex) {
+      throw SqliteStore.describe(path, "cannot read", ex);
+    } catch (IllegalArgumentException ex) {
+      throw new FormatException("a stored record is unreadable (run 'ledger verify')", ex);
+    }
+  }
+
+  private static byte[] bodyOf(byte[] record) {
+    try {
+      return dev.lineageledger.core.CanonicalJson.canonicalize(
+          dev.lineageledger.core.CanonicalJson.parse(record).get("body"));
+    } catch (InvalidRecordException | RuntimeException e) {
+      return new byte[0]; // unreadable: never equal to a new body, so the identity stays taken
+    }
   }
 
   /** Resolves a reference given in a draft; {@code field} names it in error messages. */
@@ -135,7 +202,7 @@ public final class RefResolver {
           + " ORDER BY seq DESC LIMIT 1", kind, name);
     }
     return query("SELECT seq, leaf_hash, kind FROM records WHERE kind = ? AND name = ?"
-        + " AND version = ? ORDER BY seq DESC LIMIT 1", kind, name, version);
+        + " AND version = ? ORDER BY seq LIMIT 1", kind, name, version);
   }
 
   private Target query(String sql, Object... args) throws LedgerException {

@@ -1,0 +1,145 @@
+package dev.lineageledger.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lineageledger.core.CanonicalJson;
+import dev.lineageledger.core.FormatException;
+import dev.lineageledger.core.InvalidRecordException;
+import dev.lineageledger.core.KeyException;
+import dev.lineageledger.core.LedgerException;
+import dev.lineageledger.core.LedgerStorageException;
+import dev.lineageledger.core.NoteSignature;
+import dev.lineageledger.core.SignedNote;
+import dev.lineageledger.core.SigningMode;
+import dev.lineageledger.core.VerificationException;
+import dev.lineageledger.core.VerifierKey;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a writer checks before it signs anything: that its key is one the ledger's own signed
+ * history trusts now (the key of the first checkpoint, or of the first signed record, followed
+ * through the {@code key} records), and that the unsigned {@code ledger_meta} parameters agree
+ * with the signed data. A key file beside the ledger is no evidence: it can be missing, stale
+ * or swapped, and signing with another ledger's key would poison this one for every verifier.
+ */
+public final class SignedHistory {
+  private SignedHistory() {}
+
+  /**
+   * @throws KeyException if {@code key} is not trusted at the end of the ledger's key history
+   * @throws LedgerStorageException (CORRUPT) if ledger_meta contradicts the signed records
+   */
+  public static void checkWriter(Connection conn, Path path, String origin, SigningMode mode,
+      List<VerifierKey> signingKeys) throws LedgerException {
+    try {
+      checkMeta(conn, path, origin, mode);
+      for (VerifierKey k : signingKeys) {
+        checkKey(conn, path, origin, k);
+      }
+    } catch (SQLException e) {
+      throw SqliteStore.describe(path, "cannot read", e);
+    }
+  }
+
+  private static void checkMeta(Connection conn, Path path, String origin, SigningMode mode)
+      throws SQLException, LedgerException {
+    String firstBody = string(conn, "SELECT body FROM checkpoints ORDER BY size LIMIT 1");
+    if (firstBody != null && !firstBody.startsWith(origin + "\n")) {
+      throw corrupt(path, "its ledger_meta origin '" + origin + "' is not the origin its signed"
+          + " checkpoints name");
+    }
+    try (PreparedStatement ps = conn.prepareStatement(
+        "SELECT signer FROM records WHERE kind <> 'key' ORDER BY seq LIMIT 1");
+        ResultSet r = ps.executeQuery()) {
+      if (r.next() && (r.getString(1) != null) != (mode == SigningMode.PER_RECORD)) {
+        throw corrupt(path, "its ledger_meta signing_mode '" + mode.id() + "' contradicts its"
+            + " signed records");
+      }
+    }
+  }
+
+  private static void checkKey(Connection conn, Path path, String origin, VerifierKey k)
+      throws SQLException, LedgerException {
+    String label = KeyHistory.label(k);
+    if (!k.name().equals(origin)) {
+      throw new KeyException("the signing key " + label + " is named '" + k.name()
+          + "', but this ledger's origin is '" + origin + "' (a log's key name is its origin):"
+          + " it is another ledger's key");
+    }
+    String genesis = genesisLabel(conn, k);
+    if (genesis == null) {
+      return; // nothing signed yet: the first checkpoint will bind this key
+    }
+    Set<String> trusted = new LinkedHashSet<>();
+    trusted.add(genesis);
+    try (PreparedStatement ps = conn.prepareStatement(
+        "SELECT body FROM records WHERE kind = 'key' ORDER BY seq");
+        ResultSet r = ps.executeQuery()) {
+      while (r.next()) {
+        try {
+          Envelope.Parsed p = Envelope.parse(CanonicalJson.parse(r.getBytes(1)));
+          if (!trusted.contains(p.signer())) {
+            continue; // §4.1: a key record by an untrusted signer changes nothing
+          }
+          JsonNode b = p.body();
+          String named = KeyHistory.label(VerifierKey.parse(b.path("key").asText()));
+          if ("add".equals(b.path("action").asText())) {
+            trusted.add(named);
+          } else if ("revoke".equals(b.path("action").asText())) {
+            trusted.remove(named);
+          }
+        } catch (InvalidRecordException | FormatException e) {
+          throw corrupt(path, "a key record is unreadable (run 'ledger verify'): " + e.getMessage());
+        }
+      }
+    }
+    if (!trusted.contains(label)) {
+      throw new KeyException("the signing key " + label + " is not one this ledger's signed key"
+          + " history trusts now (" + String.join(", ", trusted) + "); refusing to sign with it");
+    }
+  }
+
+  /**
+   * The key the ledger started with: the one that signed its first checkpoint (when {@code
+   * candidate} verifies that signature, it is the candidate), else the signer of its first
+   * signed record; null when nothing is signed yet.
+   */
+  private static String genesisLabel(Connection conn, VerifierKey candidate) throws SQLException {
+    CheckpointTable.Row first = CheckpointTable.first(conn);
+    if (first != null) {
+      try {
+        SignedNote note = SignedNote.parse(first.noteText());
+        try {
+          note.verify(List.of(candidate));
+          return KeyHistory.label(candidate);
+        } catch (VerificationException e) {
+          for (NoteSignature s : note.signatures()) {
+            if (s.name().equals(candidate.name())) {
+              return s.name() + "+" + s.keyId().hex();
+            }
+          }
+        }
+      } catch (FormatException e) {
+        // fall through to the records
+      }
+    }
+    return string(conn, "SELECT signer FROM records WHERE signer IS NOT NULL ORDER BY seq LIMIT 1");
+  }
+
+  private static String string(Connection conn, String sql) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement(sql); ResultSet r = ps.executeQuery()) {
+      return r.next() ? r.getString(1) : null;
+    }
+  }
+
+  private static LedgerStorageException corrupt(Path path, String why) {
+    return new LedgerStorageException(LedgerStorageException.Reason.CORRUPT,
+        path + " cannot be written: " + why, null);
+  }
+}
