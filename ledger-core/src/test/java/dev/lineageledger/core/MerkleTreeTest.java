@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
 
 /** RFC 9162 §2.1.1 hashing, against transparency-dev/merkle known answers. */
 class MerkleTreeTest {
@@ -113,6 +115,7 @@ class MerkleTreeTest {
   }
 
   @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void hashingIsThreadSafe() throws Exception {
     Hash expected = node(3, 0);
     ExecutorService pool = Executors.newFixedThreadPool(4);
