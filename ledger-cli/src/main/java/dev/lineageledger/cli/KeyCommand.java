@@ -69,7 +69,7 @@ final class KeyCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      String who = actor != null ? actor : RecordCommand.defaultActor();
+      String who = actor != null ? actor : RecordCommand.defaultActor(Invocation.of(spec));
       java.nio.file.Path keyFile = keys.keyFile != null ? keys.keyFile : ledger.keyFile();
       dev.lineageledger.core.Ed25519Signer oldKey;
       dev.lineageledger.core.Ed25519Signer newKey;

@@ -15,6 +15,17 @@ import picocli.CommandLine.Command;
 final class LedgerCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** The process (or in tests, the simulated process) this run belongs to. */
+  final Invocation invocation;
+
+  LedgerCommand() {
+    this(Invocation.ofProcess());
+  }
+
+  LedgerCommand(Invocation invocation) {
+    this.invocation = invocation;
+  }
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());

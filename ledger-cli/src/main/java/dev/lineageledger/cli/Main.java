@@ -19,7 +19,14 @@ public final class Main {
 
   /** Runs one command line; returns the exit code (see {@link ExitCodes}). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new LedgerCommand());
+    return run(Invocation.ofProcess(), args, out, err);
+  }
+
+  /** Runs one command line as if in the given process context; returns the exit code. */
+  static int run(Invocation inv, String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new LedgerCommand(inv));
+    // Every PATH option and parameter is relative to the invocation's working directory.
+    cl.registerConverter(java.nio.file.Path.class, inv::path);
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

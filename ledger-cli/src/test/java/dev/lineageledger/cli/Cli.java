@@ -11,7 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the packaged CLI jar as a separate process, as a user would. */
+/**
+ * Runs {@code ledger} command lines in a directory. By default in-process, through the same
+ * entry point and exit-code mapping as {@code main} ({@link Main#run}), with the directory as
+ * working directory and its own environment and stdin: fast, so most cases can be tested this
+ * way. {@link #process} runs the packaged jar as a separate JVM, as a user would, for the
+ * end-to-end cases (signals, the real process environment, start-up).
+ */
 final class Cli {
   record Result(int code, String out, String err) {
     @Override
@@ -22,14 +28,29 @@ final class Cli {
 
   private final Path dir;
   private final Map<String, String> env;
+  private final boolean separateProcess;
 
   Cli(Path dir) {
     this(dir, Map.of());
   }
 
   Cli(Path dir, Map<String, String> env) {
+    this(dir, env, false);
+  }
+
+  private Cli(Path dir, Map<String, String> env, boolean separateProcess) {
     this.dir = dir;
     this.env = env;
+    this.separateProcess = separateProcess;
+  }
+
+  /** Runs each command as a separate JVM from the packaged jar. */
+  static Cli process(Path dir, Map<String, String> env) {
+    return new Cli(dir, env, true);
+  }
+
+  static Cli process(Path dir) {
+    return process(dir, Map.of());
   }
 
   static String jar() {
@@ -45,6 +66,26 @@ final class Cli {
   }
 
   Result runWithInput(byte[] stdin, String... args) throws Exception {
+    return separateProcess ? runProcess(stdin, args) : runInProcess(stdin, args);
+  }
+
+  private Result runInProcess(byte[] stdin, String... args) {
+    Map<String, String> e = new java.util.HashMap<>(System.getenv());
+    e.remove("LEDGER_PATH");
+    e.put("LEDGER_ACTOR", "tester@ci");
+    e.putAll(env);
+    Invocation inv = new Invocation(dir, e,
+        new java.io.ByteArrayInputStream(stdin == null ? new byte[0] : stdin));
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code;
+    try (java.io.PrintWriter o = new java.io.PrintWriter(out); java.io.PrintWriter r = new java.io.PrintWriter(err)) {
+      code = Main.run(inv, args, o, r);
+    }
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private Result runProcess(byte[] stdin, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // Short-lived commands: start fast (C1 only, serial GC), as the tests run hundreds of them.

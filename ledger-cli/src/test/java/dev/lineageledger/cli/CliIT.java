@@ -13,11 +13,17 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The CLI end to end, as a separate process in a temporary directory. */
+/**
+ * The CLI end to end in a temporary directory: in-process through {@link Main#run}, except the
+ * demo, which runs the packaged jar as a separate process as a user would.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CliIT {
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
@@ -33,6 +39,7 @@ class CliIT {
 
   @Test
   void demoRecordsAPipelineAndVerifies() throws Exception {
+    Cli cli = Cli.process(dir);
     Cli.Result r = cli.run("demo");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("Verify: OK, 15 records").contains("model fraud-detector@1")
