@@ -1,12 +1,12 @@
 package dev.lineageledger.cli;
 
 import dev.lineageledger.core.Ed25519Signer;
-import dev.lineageledger.core.KeyFiles;
 import dev.lineageledger.core.Ledger;
 import dev.lineageledger.core.LedgerOptions;
 import dev.lineageledger.core.SigningMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,15 +58,23 @@ final class InitCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--origin: " + e.getMessage());
     }
-    KeyFiles.writePrivateKey(ledger.keyFile(), key, pass);
+    KeyFileWriter.writePrivateKey(ledger.keyFile(), key, pass);
     try (Ledger l = Ledger.create(path, o, mode, LedgerOptions.builder().checkpointSigner(key).build())) {
-      KeyFiles.writePublicKey(ledger.pubFile(), key.verifierKey());
+      KeyFileWriter.writePublicKey(ledger.pubFile(), key.verifierKey());
       spec.commandLine().getOut().printf("created %s (origin %s, %s signing)%n"
           + "  signing key:  %s (owner-only%s)%n  verifier key: %s%n", path, l.origin(), mode.id(),
           ledger.keyFile(), pass == null ? "" : ", passphrase-encrypted", key.verifierKey());
     } catch (Exception e) {
-      Files.deleteIfExists(ledger.keyFile());
-      Files.deleteIfExists(ledger.pubFile());
+      // Nothing half-made stays behind (a full disk can leave an empty ledger file, which would
+      // then block the next 'ledger init'): the checks above proved none of these existed.
+      for (Path p : List.of(ledger.keyFile(), ledger.pubFile(), path, Path.of(path + "-wal"),
+          Path.of(path + "-shm"), Path.of(path + "-journal"))) {
+        try {
+          Files.deleteIfExists(p);
+        } catch (java.io.IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       throw e;
     }
     return ExitCodes.OK;

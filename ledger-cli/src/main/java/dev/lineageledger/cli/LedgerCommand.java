@@ -9,10 +9,10 @@ import picocli.CommandLine.Command;
       InitCommand.class, KeyCommand.class, RecordCommand.class, LogCommand.class,
       ShowCommand.class, VerifyCommand.class, CheckpointCommand.class, ProveCommand.class,
       VerifyProofCommand.class, ConsistencyCommand.class, LineageCommand.class,
-      ExportCommand.class, SyncCommand.class, PurviewCommand.class, DemoCommand.class, picocli.CommandLine.HelpCommand.class},
+      ExportCommand.class, SyncCommand.class, PurviewCommand.class, DemoCommand.class, HelpCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 integrity failure, 2 usage or input error, 3 I/O or"
         + " environment error.", "Start with: ledger demo"})
-final class LedgerCommand implements Runnable {
+final class LedgerCommand implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   /** The process (or in tests, the simulated process) this run belongs to. */
@@ -27,7 +27,20 @@ final class LedgerCommand implements Runnable {
   }
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    return missingSubcommand(spec);
+  }
+
+  /**
+   * A command group run without its subcommand ({@code ledger key}): a usage error, so the
+   * usage goes to stderr after one line saying what is missing, and the exit code is 2.
+   */
+  static int missingSubcommand(picocli.CommandLine.Model.CommandSpec group) {
+    java.io.PrintWriter err = group.commandLine().getErr();
+    err.println("ledger: '" + group.qualifiedName() + "' needs a command: "
+        + String.join(", ", group.subcommands().keySet().stream()
+            .filter(n -> !n.equals("help")).toList()));
+    group.commandLine().usage(err);
+    return ExitCodes.USAGE;
   }
 }

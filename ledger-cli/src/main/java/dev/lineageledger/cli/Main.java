@@ -32,12 +32,29 @@ public final class Main {
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(new ErrorReporter(args));
     cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("ledger: " + firstLine(ex.getMessage()));
+      // One line, like every other error: what is wrong, and where the help is.
       CommandLine c = ex.getCommandLine();
-      err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.println("ledger: " + firstLine(ex.getMessage()) + " (see '"
+          + c.getCommandSpec().qualifiedName() + " --help')");
       return ExitCodes.USAGE;
     });
+    unwrappedFooters(cl);
     return cl.execute(args);
+  }
+
+  /**
+   * Footers hold the examples, which must stay copy-pasteable: printed as written, never
+   * wrapped at the help width (a wrapped example splits a command or a URL without a '\').
+   */
+  private static void unwrappedFooters(CommandLine cl) {
+    cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, help -> {
+      String[] footer = help.commandSpec().usageMessage().footer();
+      return footer.length == 0 ? "" : String.join(System.lineSeparator(), footer)
+          + System.lineSeparator();
+    });
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      unwrappedFooters(sub);
+    }
   }
 
   static String firstLine(String s) {

@@ -138,11 +138,32 @@ final class RecordCommand implements Callable<Integer> {
     return System.getProperty("user.name", "unknown") + "@" + host;
   }
 
-  private RecordDraft draftFromJson(byte[] bytes, long line) throws InvalidRecordException {
+  private static String jsonType(JsonNode n) {
+    return switch (n.getNodeType()) {
+      case ARRAY -> "an array";
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case NULL -> "null";
+      default -> n.getNodeType().name().toLowerCase(Locale.ROOT);
+    };
+  }
+
+  private RecordDraft draftFromJson(byte[] bytes, long line)
+      throws InvalidRecordException, UsageException {
     try {
       JsonNode n = CanonicalJson.parse(bytes);
-      if (n.isObject() && n.has("kind")) {
+      if (!n.isObject()) {
+        throw new InvalidRecordException("", "the input must be a JSON object"
+            + " ({\"kind\",\"actor\",\"body\"}, or just the body), not " + jsonType(n));
+      }
+      if (n.has("kind")) {
         ObjectNode o = (ObjectNode) n;
+        if (kind != null && !(o.get("kind").isTextual() && o.get("kind").textValue().equals(kind))) {
+          // Recording the JSON's kind would silently ignore the one on the command line.
+          throw new UsageException("KIND " + kind + " differs from the JSON's \"kind\" "
+              + o.get("kind") + "; give the kind once");
+        }
         if (!o.has("actor")) {
           o.put("actor", actor());
         }
@@ -160,21 +181,23 @@ final class RecordCommand implements Callable<Integer> {
     }
   }
 
-  private byte[] readAll(String src) throws IOException {
+  private byte[] readAll(String src) throws IOException, InvalidRecordException {
     if (src.equals("-")) {
       return readBounded(Invocation.of(spec).stdin(), 4 * MAX_LINE, "standard input");
     }
     Path p = Invocation.of(spec).path(src);
-    if (Files.size(p) > 4L * MAX_LINE) {
-      throw new IOException(src + " is larger than " + (4 * MAX_LINE) + " bytes");
+    try (InputStream in = Files.newInputStream(p)) {
+      return readBounded(in, 4 * MAX_LINE, src);
     }
-    return Files.readAllBytes(p);
   }
 
-  private static byte[] readBounded(InputStream in, int max, String what) throws IOException {
+  /** Oversized input is the user's input error (exit 2), not an I/O failure. */
+  private static byte[] readBounded(InputStream in, int max, String what)
+      throws IOException, InvalidRecordException {
     byte[] b = in.readNBytes(max + 1);
     if (b.length > max) {
-      throw new IOException(what + " is larger than " + max + " bytes");
+      throw new InvalidRecordException("", what + " is larger than " + max
+          + " bytes (a record is at most 64 KiB as canonical JSON)");
     }
     return b;
   }

@@ -36,6 +36,12 @@ final class Trust {
   }
 
   static VerifierKey parseKey(String arg) throws FormatException, KeyException {
+    if (arg.isBlank()) {
+      // Typically --key "$(cat FILE)" where FILE is missing: an empty path would otherwise
+      // name the current directory.
+      throw new KeyException("--key is empty: give a verifier key (name+keyid+base64) or a file"
+          + " holding one");
+    }
     if (arg.contains("+") && !Files.exists(Path.of(arg))) {
       return VerifierKey.parse(arg.strip());
     }

@@ -204,7 +204,7 @@ class CliIT {
     Cli.Result onlyNew = cli.run("verify", "--ledger", "r.ledger", "--key", newKey, "--json");
     assertThat(onlyNew.code()).isEqualTo(1); // the first records were signed by the old key
     Cli.Result oldSigns = cli.run("record", "--json", "d2.json", "--ledger", "r.ledger",
-        "--key-file", "r.ledger.key.retired-" + oldKey.split("\\+")[1]);
+        "--key-file", "r.ledger.retired-" + oldKey.split("\\+")[1] + ".key");
     assertThat(oldSigns.code()).as(oldSigns.toString()).isEqualTo(2);
     assertThat(oldSigns.err()).contains("does not match the ledger's verifier key");
   }
