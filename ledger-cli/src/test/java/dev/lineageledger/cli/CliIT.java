@@ -179,6 +179,11 @@ class CliIT {
     assertThat(trunc.out()).contains("truncated");
     Cli.Result incBad = cli.run("verify", "--ledger", "demo.ledger", "--from-checkpoint", "old.note", "--json");
     assertThat(incBad.code()).as(incBad.toString()).isEqualTo(1);
+    assertThat(JSON.readTree(incBad.out()).get("size").asLong()).isZero();
+    Cli.Result incHuman = cli.run("verify", "--ledger", "demo.ledger", "--from-checkpoint", "old.note");
+    assertThat(incHuman.out()).as(incHuman.toString())
+        .contains("in a ledger of 10 records, shorter than the trusted checkpoint of size 15")
+        .doesNotContain("-1").doesNotContain("-5");
     JsonNode f = JSON.readTree(incBad.out()).get("failures").get(0);
     assertThat(f.get("reason").asText()).isEqualTo("truncated");
     assertThat(f.get("seq").asLong()).isEqualTo(10);
