@@ -62,8 +62,11 @@ final class InitCommand implements Callable<Integer> {
     try (Ledger l = Ledger.create(path, o, mode, LedgerOptions.builder().checkpointSigner(key).build())) {
       KeyFileWriter.writePublicKey(ledger.pubFile(), key.verifierKey());
       spec.commandLine().getOut().printf("created %s (origin %s, %s signing)%n"
-          + "  signing key:  %s (owner-only%s)%n  verifier key: %s%n", path, l.origin(), mode.id(),
-          ledger.keyFile(), pass == null ? "" : ", passphrase-encrypted", key.verifierKey());
+          + "  signing key:  %s (owner-only%s; keep *.key out of version control)%n"
+          + "  verifier key: %s%n"
+          + "                (also in %s; give it to auditors, who verify with --key)%n",
+          path, l.origin(), mode.id(), ledger.keyFile(),
+          pass == null ? "" : ", passphrase-encrypted", key.verifierKey(), ledger.pubFile());
     } catch (Exception e) {
       // Nothing half-made stays behind (a full disk can leave an empty ledger file, which would
       // then block the next 'ledger init'): the checks above proved none of these existed.

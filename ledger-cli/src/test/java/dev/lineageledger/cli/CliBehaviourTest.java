@@ -67,6 +67,15 @@ class CliBehaviourTest {
   }
 
   @Test
+  void initSaysWhereTheKeysAreAndHowToKeepThem() throws Exception {
+    Cli.Result r = cli.run("init", "--ledger", "l.ledger");
+    assertThat(r.code()).as(r.toString()).isZero();
+    String vkey = cli.run("key", "verifier", "--ledger", "l.ledger").out().strip();
+    assertThat(r.out()).contains("l.ledger.key (owner-only; keep *.key out of version control)")
+        .contains("verifier key: " + vkey).contains("l.ledger.pub; give it to auditors");
+  }
+
+  @Test
   void unknownOptionIsOneLine() throws Exception {
     Cli.Result r = cli.run("log", "--no-such-option");
     assertOneLineError(r, 2, "Unknown option: '--no-such-option'");
