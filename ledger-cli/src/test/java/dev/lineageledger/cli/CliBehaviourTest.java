@@ -183,6 +183,26 @@ class CliBehaviourTest {
         "'sha256:abc' is not a record hash: sha256: must be followed by 64 hex digits");
   }
 
+  /** A failed prove leaves no (empty) proof file behind; a good one is checkable offline. */
+  @Test
+  void proveWritesItsOutputOnlyWhenItSucceeds() throws Exception {
+    init("l.ledger");
+    Files.writeString(dir.resolve("d.json"), CliIT.DATASET);
+    assertThat(cli.run("record", "--json", "d.json", "--ledger", "l.ledger").code()).isZero();
+    assertOneLineError(cli.run("prove", "7", "--ledger", "l.ledger", "--output", "proof.json"), 2,
+        "record 7 does not exist");
+    assertThat(dir.resolve("proof.json")).doesNotExist();
+    Cli.Result ok = cli.run("prove", "0", "--ledger", "l.ledger", "-o", "proof.json");
+    assertThat(ok.code()).as(ok.toString()).isZero();
+    String key = cli.run("key", "verifier", "--ledger", "l.ledger").out().strip();
+    Cli.Result v = cli.run("verify-proof", "proof.json", "--key", key);
+    assertThat(v.code()).as(v.toString()).isZero();
+    assertThat(v.out()).startsWith("OK: record 0");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+  }
+
   // ------------------------------------------------------------------ locks and keys
 
   /** --lock-timeout N gives up after about N seconds, not 2N (append, then checkpoint on close). */
