@@ -85,7 +85,9 @@ public final class SqliteStore {
    * every committed transaction is in the main file, and nobody can write the ledger without
    * creating one, so it can be opened as immutable (https://sqlite.org/uri.html#uriimmutable):
    * read without locks or a shared-memory index. With a {@code -wal} file present the WAL must
-   * be read, so the normal open is tried.
+   * be read, so the normal open is tried. (The one case this does not cover: a writer with
+   * write access to the directory that starts while such a read runs; its WAL checkpoint could
+   * change pages under the read, which would then fail, never pass, verification.)
    */
   private static boolean cannotCreateWalFiles(Path path) {
     Path abs = path.toAbsolutePath();
