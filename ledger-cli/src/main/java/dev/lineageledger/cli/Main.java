@@ -24,7 +24,7 @@ public final class Main {
 
   /** Runs one command line as if in the given process context; returns the exit code. */
   static int run(Invocation inv, String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new LedgerCommand(inv));
+    CommandLine cl = commandLine(inv, args);
     // Every PATH option and parameter is relative to the invocation's working directory.
     cl.registerConverter(java.nio.file.Path.class, inv::path);
     cl.setOut(out);
@@ -40,6 +40,23 @@ public final class Main {
     });
     unwrappedFooters(cl);
     return cl.execute(args);
+  }
+
+  /**
+   * The command tree for {@code args}. Start-up is mostly picocli reflecting over every
+   * command's options, so when {@code args} name a command only that one is built (lazily, as
+   * it were); the whole tree is built for top-level help, for 'help', and for anything that
+   * names no command (so that picocli can list and suggest them).
+   */
+  static CommandLine commandLine(Invocation inv, String... args) {
+    CommandLine cl = new CommandLine(new LedgerCommand(inv));
+    Class<?> only = args.length == 0 ? null : LedgerCommand.subcommand(args[0]);
+    for (Class<?> c : LedgerCommand.SUBCOMMANDS) {
+      if (only == null || only == HelpCommand.class || c == only) {
+        cl.addSubcommand(c);
+      }
+    }
+    return cl;
   }
 
   /**

@@ -97,6 +97,20 @@ class CliBehaviourTest {
     assertThat(none.err()).contains("Usage: ledger");
   }
 
+  /** Only the command named is built (start-up), yet help, errors and suggestions see them all. */
+  @Test
+  void onlyTheNamedCommandIsBuilt() throws Exception {
+    assertThat(Main.commandLine(Invocation.ofProcess(), "log", "--ledger", "x").getSubcommands())
+        .containsOnlyKeys("log");
+    assertThat(Main.commandLine(Invocation.ofProcess(), "--help").getSubcommands())
+        .hasSize(LedgerCommand.SUBCOMMANDS.size());
+    assertThat(Main.commandLine(Invocation.ofProcess(), "help", "log").getSubcommands())
+        .hasSize(LedgerCommand.SUBCOMMANDS.size());
+    Cli.Result top = cli.run("--help");
+    assertThat(top.out()).contains("verify-proof").contains("lineage").contains("demo");
+    assertOneLineError(cli.run("lgo"), 2, "Unmatched argument at index 0: 'lgo'");
+  }
+
   @Test
   void helpReachesSubcommandsAtAnyDepth() throws Exception {
     Cli.Result r = cli.run("help", "key", "rotate");
@@ -111,7 +125,7 @@ class CliBehaviourTest {
   @Test
   void helpExamplesAreNeverWrapped() throws Exception {
     List<List<String>> commands = new ArrayList<>();
-    collect(new picocli.CommandLine(new LedgerCommand()), new ArrayList<>(), commands);
+    collect(Main.commandLine(Invocation.ofProcess()), new ArrayList<>(), commands);
     assertThat(commands).hasSizeGreaterThan(15);
     for (List<String> c : commands) {
       List<String> args = new ArrayList<>(c);
