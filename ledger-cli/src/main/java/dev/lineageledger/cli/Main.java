@@ -24,7 +24,11 @@ public final class Main {
 
   /** Runs one command line as if in the given process context; returns the exit code. */
   static int run(Invocation inv, String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = commandLine(inv, args);
+    return run(commandLine(inv, args), inv, args, out, err);
+  }
+
+  /** Runs {@code args} on a command tree built by {@link #commandLine} (tests add to it). */
+  static int run(CommandLine cl, Invocation inv, String[] args, PrintWriter out, PrintWriter err) {
     // Every PATH option and parameter is relative to the invocation's working directory.
     cl.registerConverter(java.nio.file.Path.class, inv::path);
     cl.setOut(out);
@@ -39,7 +43,11 @@ public final class Main {
       return ExitCodes.USAGE;
     });
     unwrappedFooters(cl);
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (VirtualMachineError e) {
+      return new ErrorReporter(args).report(e, err);
+    }
   }
 
   /**

@@ -155,6 +155,28 @@ class CliBehaviourTest {
     }
   }
 
+  @picocli.CommandLine.Command(name = "overflow")
+  static final class Overflow implements java.util.concurrent.Callable<Integer> {
+    @Override
+    public Integer call() {
+      throw new StackOverflowError();
+    }
+  }
+
+  /** The JVM's own errors (stack overflow, out of memory) are one line too, never exit 1. */
+  @Test
+  void jvmErrorsAreOneLineAndNotTheIntegrityCode() {
+    Invocation inv = new Invocation(dir, java.util.Map.of(), java.io.InputStream.nullInputStream());
+    picocli.CommandLine cl = Main.commandLine(inv, "overflow");
+    cl.addSubcommand(new Overflow());
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = Main.run(cl, inv, new String[] {"overflow"}, new java.io.PrintWriter(out, true),
+        new java.io.PrintWriter(err, true));
+    assertOneLineError(new Cli.Result(code, out.toString(), err.toString()), 3,
+        "unexpected error: java.lang.StackOverflowError");
+  }
+
   // ------------------------------------------------------------------ inputs and exit codes
 
   @Test
