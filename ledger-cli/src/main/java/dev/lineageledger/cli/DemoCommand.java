@@ -3,7 +3,6 @@ package dev.lineageledger.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lineageledger.core.Ed25519Signer;
 import dev.lineageledger.core.InvalidRecordException;
-import dev.lineageledger.core.KeyFiles;
 import dev.lineageledger.core.Ledger;
 import dev.lineageledger.core.LedgerException;
 import dev.lineageledger.core.LedgerOptions;
@@ -68,8 +67,8 @@ final class DemoCommand implements Callable<Integer> {
     clearPreviousDemo();
     String origin = ORIGIN_PREFIX + "fraud-detection";
     Ed25519Signer key = Ed25519Signer.generate(origin);
-    KeyFiles.writePrivateKey(Path.of(path + ".key"), key, null);
-    KeyFiles.writePublicKey(Path.of(path + ".pub"), key.verifierKey());
+    KeyFileWriter.writePrivateKey(Path.of(path + ".key"), key, null);
+    KeyFileWriter.writePublicKey(Path.of(path + ".pub"), key.verifierKey());
 
     out.println(t.bold("Lineage Ledger demo") + ": a fraud-detection model from raw data to production");
     out.println(t.dim("ledger " + path + "  origin " + origin + "  per-record Ed25519 signatures"));

@@ -27,7 +27,15 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult pr) {
-    PrintWriter err = cl.getErr();
+    return report(ex, cl.getErr());
+  }
+
+  /**
+   * One line and an exit code for anything a command threw, including the JVM's own errors
+   * (a stack overflow or out of memory escapes picocli's handler and would otherwise print a
+   * trace of a thousand lines and exit 1, the integrity code).
+   */
+  int report(Throwable ex, PrintWriter err) {
     Throwable e = ex instanceof UncheckedIOException u ? u.getCause() : ex;
     int code = exitCode(e);
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -1,12 +1,12 @@
 package dev.lineageledger.cli;
 
 import dev.lineageledger.core.Ed25519Signer;
-import dev.lineageledger.core.KeyFiles;
 import dev.lineageledger.core.Ledger;
 import dev.lineageledger.core.LedgerOptions;
 import dev.lineageledger.core.SigningMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,7 +82,7 @@ final class InitCommand implements Callable<Integer> {
     Path keyPath = kek == null ? ledger.keyFile() : ledger.wrappedKeyFile();
     String keyNote;
     if (kek == null) {
-      KeyFiles.writePrivateKey(keyPath, key, pass);
+      KeyFileWriter.writePrivateKey(keyPath, key, pass);
       keyNote = pass == null ? "" : ", passphrase-encrypted";
     } else {
       // Wrapped (and unwrapped once, to prove the identity can open it) before anything is
@@ -92,13 +92,23 @@ final class InitCommand implements Callable<Integer> {
       keyNote = ", wrapped by " + w.keyVaultKey();
     }
     try (Ledger l = Ledger.create(path, o, mode, LedgerOptions.builder().checkpointSigner(key).build())) {
-      KeyFiles.writePublicKey(ledger.pubFile(), key.verifierKey());
+      KeyFileWriter.writePublicKey(ledger.pubFile(), key.verifierKey());
       spec.commandLine().getOut().printf("created %s (origin %s, %s signing)%n"
-          + "  signing key:  %s (owner-only%s)%n  verifier key: %s%n", path, l.origin(), mode.id(),
-          keyPath, keyNote, key.verifierKey());
+          + "  signing key:  %s (owner-only%s; keep *.key out of version control)%n"
+          + "  verifier key: %s%n"
+          + "                (also in %s; give it to auditors, who verify with --key)%n",
+          path, l.origin(), mode.id(), keyPath, keyNote, key.verifierKey(), ledger.pubFile());
     } catch (Exception e) {
-      Files.deleteIfExists(keyPath);
-      Files.deleteIfExists(ledger.pubFile());
+      // Nothing half-made stays behind (a full disk can leave an empty ledger file, which would
+      // then block the next 'ledger init'): the checks above proved none of these existed.
+      for (Path p : List.of(keyPath, ledger.pubFile(), path, Path.of(path + "-wal"),
+          Path.of(path + "-shm"), Path.of(path + "-journal"))) {
+        try {
+          Files.deleteIfExists(p);
+        } catch (java.io.IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       throw e;
     }
     return ExitCodes.OK;

@@ -1,6 +1,5 @@
 package dev.lineageledger.cli;
 
-import dev.lineageledger.core.KeyFiles;
 import dev.lineageledger.core.KeyException;
 import dev.lineageledger.core.VerifierKey;
 import java.nio.file.Files;
@@ -15,12 +14,12 @@ import picocli.CommandLine.Model.CommandSpec;
         "  ledger key rotate --ledger fraud.ledger",
         "  ledger key rewrap --ledger fraud.ledger     # after the Key Vault key was rotated"},
     subcommands = {KeyCommand.Verifier.class, KeyCommand.Rotate.class, KeyCommand.Rewrap.class})
-final class KeyCommand implements Runnable {
+final class KeyCommand implements java.util.concurrent.Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    return LedgerCommand.missingSubcommand(spec);
   }
 
   @Command(name = "verifier", mixinStandardHelpOptions = true,
@@ -49,11 +48,22 @@ final class KeyCommand implements Runnable {
     }
   }
 
+  /**
+   * Where a retired private key is kept: {@code fraud.ledger.key} becomes
+   * {@code fraud.ledger.retired-KEYID.key}, so the usual {@code *.key} ignore rule still keeps
+   * it out of version control (a {@code .key.retired-KEYID} suffix escaped it).
+   */
+  static java.nio.file.Path retiredKeyFile(java.nio.file.Path keyFile, VerifierKey retired) {
+    String name = keyFile.getFileName().toString();
+    String base = name.endsWith(".key") ? name.substring(0, name.length() - 4) : name;
+    return keyFile.resolveSibling(base + ".retired-" + retired.keyId().hex() + ".key");
+  }
+
   @Command(name = "rotate", mixinStandardHelpOptions = true,
       description = {"Replace the signing key: a key record signed by the old key introduces the"
           + " new one, then one signed by the new key revokes the old one.",
           "Auditors who trust the old key follow the rotation; the old key file is kept as"
-          + " PATH.key.retired-KEYID.",
+          + " PATH.retired-KEYID.key (owner-only; *.key ignore rules match it).",
           "For a ledger whose key Key Vault guards (PATH.key.wrapped), the new key is wrapped by"
           + " the current version of the same Key Vault key (or of --key-vault-key)."},
       footer = {"", "Examples:", "  ledger key rotate --ledger fraud.ledger --actor security@bank.example",
@@ -79,7 +89,7 @@ final class KeyCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      String who = actor != null ? actor : RecordCommand.defaultActor();
+      String who = actor != null ? actor : RecordCommand.defaultActor(Invocation.of(spec));
       java.nio.file.Path keyFile = keys.resolve(ledger);
       boolean oldWrapped = java.nio.file.Files.exists(keyFile) && KeyOptions.isWrapped(keyFile);
       dev.lineageledger.keyvault.KeyVaultKeyId kek = keyVaultKey != null
@@ -106,14 +116,13 @@ final class KeyCommand implements Runnable {
         if (kek == null) {
           KeyOptions np = new KeyOptions();
           np.passphraseFile = newPassphraseFile;
-          KeyFiles.writePrivateKey(next, newKey, np.passphrase());
+          KeyFileWriter.writePrivateKey(next, newKey, np.passphrase());
         } else {
           KeyVault.keys().wrap(newKey, kek).write(next, false);
         }
         l.addKey(who, newKey.verifierKey(), "rotation: introduced by the previous key");
       }
-      java.nio.file.Path retired = java.nio.file.Path.of(keyFile + ".retired-"
-          + oldKey.verifierKey().keyId().hex());
+      java.nio.file.Path retired = retiredKeyFile(keyFile, oldKey.verifierKey());
       java.nio.file.Files.move(keyFile, retired);
       java.nio.file.Files.move(next, newFile);
       keyFile = newFile;

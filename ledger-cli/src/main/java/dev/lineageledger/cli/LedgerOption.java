@@ -1,11 +1,15 @@
 package dev.lineageledger.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code --ledger PATH} and {@code --verbose}, shared by every command that opens a ledger. */
 final class LedgerOption {
   static final String DEFAULT = "lineage.ledger";
+
+  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
 
   @Option(names = "--ledger", paramLabel = "PATH",
       description = "Ledger file (default: $LEDGER_PATH, else ./" + DEFAULT + ").")
@@ -26,8 +30,9 @@ final class LedgerOption {
     if (path != null) {
       return path;
     }
-    String env = System.getenv("LEDGER_PATH");
-    return Path.of(env != null && !env.isBlank() ? env : DEFAULT);
+    Invocation inv = Invocation.of(mixee);
+    String env = inv.env("LEDGER_PATH");
+    return inv.path(env != null && !env.isBlank() ? env : DEFAULT);
   }
 
   /** The private signing key kept beside the ledger: {@code PATH.key}. */

@@ -7,10 +7,14 @@ import dev.lineageledger.core.LedgerRecord;
 import dev.lineageledger.core.LineageDirection;
 import dev.lineageledger.core.LineageGraph;
 import java.io.PrintWriter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -97,49 +101,124 @@ final class LineageCommand implements Callable<Integer> {
     return o;
   }
 
-  /** Children of a node in the walked direction, in sequence order. */
-  private static List<LineageGraph.Link> children(LineageGraph g, long seq) {
-    List<LineageGraph.Link> out = new ArrayList<>();
+  /** The tree view shows at most this many levels below the root ... */
+  static final int TREE_MAX_DEPTH = 40;
+  /** ... this many children of any one record ... */
+  static final int TREE_MAX_CHILDREN = 25;
+  /** ... and this many lines; --format json, dot or mermaid give the whole graph. */
+  static final int TREE_MAX_LINES = 400;
+
+  /** Children of every node in the walked direction, each list in sequence order. */
+  private static Map<Long, List<LineageGraph.Link>> children(LineageGraph g) {
+    boolean up = g.direction() == LineageDirection.UPSTREAM;
+    Map<Long, List<LineageGraph.Link>> out = new HashMap<>();
     for (LineageGraph.Link k : g.links()) {
-      long parent = g.direction() == LineageDirection.UPSTREAM ? k.dst() : k.src();
-      long child = g.direction() == LineageDirection.UPSTREAM ? k.src() : k.dst();
-      if (parent == seq && g.nodes().containsKey(child)) {
-        out.add(k);
+      long parent = up ? k.dst() : k.src();
+      long child = up ? k.src() : k.dst();
+      if (g.nodes().containsKey(child)) {
+        out.computeIfAbsent(parent, p -> new ArrayList<>()).add(k);
       }
     }
-    out.sort(Comparator.comparingLong(k -> g.direction() == LineageDirection.UPSTREAM ? k.src() : k.dst()));
+    for (List<LineageGraph.Link> l : out.values()) {
+      l.sort(Comparator.comparingLong((LineageGraph.Link k) -> up ? k.src() : k.dst())
+          .thenComparing(LineageGraph.Link::role));
+    }
     return out;
   }
 
-  static String tree(LineageGraph g, Terminal t) {
-    StringBuilder b = new StringBuilder();
-    LineageGraph.Node root = g.nodes().get(g.root());
-    b.append(t.bold(label(root))).append('\n');
-    Set<Long> seen = new HashSet<>();
-    seen.add(g.root());
-    walk(g, g.root(), "", seen, b, t);
-    if (g.truncated()) {
-      b.append(t.dim("(depth limit reached; use --depth to see more)")).append('\n');
-    }
-    return b.toString();
+  /**
+   * How the child relates to its parent, read from the parent: an edge always points the way
+   * data flowed (src to dst) and is named by the field of the record that declared it, so the
+   * same edge reads differently upstream ("model &lt;- produced by transform") and downstream
+   * ("transform -&gt; produced model").
+   */
+  static String relation(LineageDirection dir, String role) {
+    boolean up = dir == LineageDirection.UPSTREAM;
+    String phrase = switch (role) {
+      case "outputs" -> up ? "produced by" : "produced";
+      case "inputs" -> up ? "input" : "input of";
+      case "subject" -> up ? "approves" : "approved in";
+      case "approval" -> up ? "approved by" : "approves";
+      case "model" -> up ? "deploys" : "deployed by";
+      case "replaces" -> up ? "replaces" : "replaced by";
+      default -> up ? role + " from" : role + " of";
+    };
+    return (up ? "\u2190 " : "\u2192 ") + phrase;
   }
 
-  private static void walk(LineageGraph g, long seq, String prefix, Set<Long> seen,
-      StringBuilder b, Terminal t) {
-    List<LineageGraph.Link> kids = children(g, seq);
-    for (int i = 0; i < kids.size(); i++) {
-      LineageGraph.Link k = kids.get(i);
-      boolean last = i == kids.size() - 1;
-      long child = g.direction() == LineageDirection.UPSTREAM ? k.src() : k.dst();
-      LineageGraph.Node n = g.nodes().get(child);
-      b.append(prefix).append(last ? "└── " : "├── ").append(t.dim(k.role() + ": ")).append(label(n));
-      if (!seen.add(child)) {
+  private record Frame(String prefix, int depth, List<LineageGraph.Link> kids, int[] next) {}
+
+  /**
+   * The lineage as an indented tree, walked iteratively (a 10,000-deep chain must not overflow
+   * the stack) and bounded in depth, width and lines, with "… N more" where it was cut.
+   */
+  static String tree(LineageGraph g, Terminal t) {
+    boolean up = g.direction() == LineageDirection.UPSTREAM;
+    Map<Long, List<LineageGraph.Link>> children = children(g);
+    StringBuilder b = new StringBuilder();
+    b.append(t.bold(label(g.nodes().get(g.root())))).append('\n');
+    Set<Long> shown = new HashSet<>();
+    shown.add(g.root());
+    int lines = 1;
+    boolean cut = false;
+    Deque<Frame> stack = new ArrayDeque<>();
+    stack.push(new Frame("", 0, children.getOrDefault(g.root(), List.of()), new int[1]));
+    while (!stack.isEmpty()) {
+      Frame f = stack.peek();
+      int i = f.next()[0];
+      if (i >= f.kids().size()) {
+        stack.pop();
+        continue;
+      }
+      if (lines >= TREE_MAX_LINES) {
+        cut = true;
+        break;
+      }
+      if (i == TREE_MAX_CHILDREN) {
+        b.append(f.prefix()).append("\u2514\u2500\u2500 ")
+            .append(t.dim("\u2026 " + (f.kids().size() - i) + " more")).append('\n');
+        lines++;
+        cut = true;
+        stack.pop();
+        continue;
+      }
+      f.next()[0]++;
+      LineageGraph.Link k = f.kids().get(i);
+      boolean last = i + 1 == f.kids().size();
+      long child = up ? k.src() : k.dst();
+      b.append(f.prefix()).append(last ? "\u2514\u2500\u2500 " : "\u251c\u2500\u2500 ")
+          .append(t.dim(relation(g.direction(), k.role()))).append(' ')
+          .append(label(g.nodes().get(child)));
+      lines++;
+      if (!shown.add(child)) {
         b.append(t.dim(" (see above)")).append('\n');
         continue;
       }
       b.append('\n');
-      walk(g, child, prefix + (last ? "    " : "│   "), seen, b, t);
+      List<LineageGraph.Link> grandchildren = children.getOrDefault(child, List.of());
+      String prefix = f.prefix() + (last ? "    " : "\u2502   ");
+      if (grandchildren.isEmpty()) {
+        continue;
+      }
+      if (f.depth() + 1 >= TREE_MAX_DEPTH) {
+        b.append(prefix).append("\u2514\u2500\u2500 ").append(t.dim("\u2026")).append('\n');
+        lines++;
+        cut = true;
+        continue;
+      }
+      stack.push(new Frame(prefix, f.depth() + 1, grandchildren, new int[1]));
     }
+    if (cut) {
+      int more = g.nodes().size() - shown.size();
+      b.append(t.dim("\u2026 " + more + " more record" + (more == 1 ? "" : "s") + " not shown (the tree"
+          + " shows " + TREE_MAX_DEPTH + " levels, " + TREE_MAX_CHILDREN + " branches per record and "
+          + TREE_MAX_LINES + " lines; --format json, dot or mermaid show the whole graph)"))
+          .append('\n');
+    }
+    if (g.truncated()) {
+      b.append(t.dim("(depth limit reached; use --depth to see more)")).append('\n');
+    }
+    return b.toString();
   }
 
   private static String label(LineageGraph.Node n) {

@@ -121,11 +121,11 @@ final class RecordCommand implements Callable<Integer> {
     if (actor != null) {
       return actor;
     }
-    return defaultActor();
+    return defaultActor(Invocation.of(spec));
   }
 
-  static String defaultActor() {
-    String env = System.getenv("LEDGER_ACTOR");
+  static String defaultActor(Invocation inv) {
+    String env = inv.env("LEDGER_ACTOR");
     if (env != null && !env.isBlank()) {
       return env;
     }
@@ -138,11 +138,32 @@ final class RecordCommand implements Callable<Integer> {
     return System.getProperty("user.name", "unknown") + "@" + host;
   }
 
-  private RecordDraft draftFromJson(byte[] bytes, long line) throws InvalidRecordException {
+  private static String jsonType(JsonNode n) {
+    return switch (n.getNodeType()) {
+      case ARRAY -> "an array";
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case NULL -> "null";
+      default -> n.getNodeType().name().toLowerCase(Locale.ROOT);
+    };
+  }
+
+  private RecordDraft draftFromJson(byte[] bytes, long line)
+      throws InvalidRecordException, UsageException {
     try {
       JsonNode n = CanonicalJson.parse(bytes);
-      if (n.isObject() && n.has("kind")) {
+      if (!n.isObject()) {
+        throw new InvalidRecordException("", "the input must be a JSON object"
+            + " ({\"kind\",\"actor\",\"body\"}, or just the body), not " + jsonType(n));
+      }
+      if (n.has("kind")) {
         ObjectNode o = (ObjectNode) n;
+        if (kind != null && !(o.get("kind").isTextual() && o.get("kind").textValue().equals(kind))) {
+          // Recording the JSON's kind would silently ignore the one on the command line.
+          throw new UsageException("KIND " + kind + " differs from the JSON's \"kind\" "
+              + o.get("kind") + "; give the kind once");
+        }
         if (!o.has("actor")) {
           o.put("actor", actor());
         }
@@ -160,61 +181,77 @@ final class RecordCommand implements Callable<Integer> {
     }
   }
 
-  private byte[] readAll(String src) throws IOException {
+  private byte[] readAll(String src) throws IOException, InvalidRecordException {
     if (src.equals("-")) {
-      return readBounded(System.in, 4 * MAX_LINE, "standard input");
+      return readBounded(Invocation.of(spec).stdin(), 4 * MAX_LINE, "standard input");
     }
-    Path p = Path.of(src);
-    if (Files.size(p) > 4L * MAX_LINE) {
-      throw new IOException(src + " is larger than " + (4 * MAX_LINE) + " bytes");
+    Path p = Invocation.of(spec).path(src);
+    try (InputStream in = Files.newInputStream(p)) {
+      return readBounded(in, 4 * MAX_LINE, src);
     }
-    return Files.readAllBytes(p);
   }
 
-  private static byte[] readBounded(InputStream in, int max, String what) throws IOException {
+  /** Oversized input is the user's input error (exit 2), not an I/O failure. */
+  private static byte[] readBounded(InputStream in, int max, String what)
+      throws IOException, InvalidRecordException {
     byte[] b = in.readNBytes(max + 1);
     if (b.length > max) {
-      throw new IOException(what + " is larger than " + max + " bytes");
+      throw new InvalidRecordException("", what + " is larger than " + max
+          + " bytes (a record is at most 64 KiB as canonical JSON)");
     }
     return b;
   }
 
   /** Streams JSON lines in batches: one commit group per batch, all-or-nothing per batch. */
   private int streamJsonl(PrintWriter out) throws Exception {
-    InputStream in = jsonl.equals("-") ? System.in : Files.newInputStream(Path.of(jsonl));
+    InputStream stdin = Invocation.of(spec).stdin();
+    InputStream in = jsonl.equals("-") ? stdin : Files.newInputStream(Invocation.of(spec).path(jsonl));
     LineReader lines = new LineReader(in);
     try (Ledger l = Writable.open(ledger, keys, durability)) {
       // On SIGINT/SIGTERM: commit what is queued, sign a checkpoint, then exit. Every receipt
       // already printed is durable; nothing is half-written.
       Thread hook = new Thread(l::close, "ledger-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
-      List<RecordDraft> batch = new ArrayList<>();
-      List<Long> lineNos = new ArrayList<>();
-      byte[] line;
-      while ((line = lines.next()) != null) {
-        if (isBlank(line)) {
-          continue;
-        }
-        RecordDraft d;
+      try {
+        streamInto(l, in, lines, out);
+      } finally {
         try {
-          d = draftFromJson(line, lines.lineNumber());
-        } catch (InvalidRecordException e) {
-          commit(l, batch, lineNos, out); // everything before the bad line is recorded
-          throw e;
-        }
-        batch.add(d);
-        lineNos.add(lines.lineNumber());
-        if (batch.size() >= BATCH || in.available() == 0) {
-          commit(l, batch, lineNos, out);
+          Runtime.getRuntime().removeShutdownHook(hook); // the ledger is closed below anyway
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running or about to: it closes the ledger
         }
       }
-      commit(l, batch, lineNos, out);
     } finally {
-      if (in != System.in) {
+      if (in != stdin) {
         in.close();
       }
     }
     return ExitCodes.OK;
+  }
+
+  private void streamInto(Ledger l, InputStream in, LineReader lines, PrintWriter out)
+      throws Exception {
+    List<RecordDraft> batch = new ArrayList<>();
+    List<Long> lineNos = new ArrayList<>();
+    byte[] line;
+    while ((line = lines.next()) != null) {
+      if (isBlank(line)) {
+        continue;
+      }
+      RecordDraft d;
+      try {
+        d = draftFromJson(line, lines.lineNumber());
+      } catch (InvalidRecordException e) {
+        commit(l, batch, lineNos, out); // everything before the bad line is recorded
+        throw e;
+      }
+      batch.add(d);
+      lineNos.add(lines.lineNumber());
+      if (batch.size() >= BATCH || in.available() == 0) {
+        commit(l, batch, lineNos, out);
+      }
+    }
+    commit(l, batch, lineNos, out);
   }
 
   private void commit(Ledger l, List<RecordDraft> batch, List<Long> lineNos, PrintWriter out)

@@ -52,6 +52,12 @@ final class Trust {
 
   /** A vkey string, or a file of one or more vkey lines (such as a rotated PATH.pub). */
   static List<VerifierKey> parseKey(String arg) throws FormatException, KeyException {
+    if (arg.isBlank()) {
+      // Typically --key "$(cat FILE)" where FILE is missing: an empty path would otherwise
+      // name the current directory.
+      throw new KeyException("--key is empty: give a verifier key (name+keyid+base64) or a file"
+          + " holding one");
+    }
     if (arg.contains("+") && !Files.exists(Path.of(arg))) {
       return List.of(VerifierKey.parse(arg.strip()));
     }

@@ -105,7 +105,7 @@ final class VerifyCommand implements Callable<Integer> {
     o.put("ok", r.ok());
     // An uncovered tail alone is not tampering: told apart, with its own exit code (4).
     o.put("uncoveredTail", r.onlyUncoveredTail());
-    o.put("size", r.size() - r.fromSize());
+    o.put("size", newRecords(r));
     o.put("treeSize", r.size());
     o.put("fromSize", r.fromSize());
     o.put("checkpointsChecked", r.checkpointsChecked());
@@ -134,9 +134,20 @@ final class VerifyCommand implements Callable<Integer> {
     return o;
   }
 
+  /**
+   * Records checked after the trusted checkpoint; none when the ledger is shorter than that
+   * checkpoint (truncated), never a negative count.
+   */
+  static long newRecords(VerificationReport r) {
+    return Math.max(0, r.size() - r.fromSize());
+  }
+
   private static void printHuman(PrintWriter out, Terminal t, VerificationReport r) {
-    long n = r.size() - r.fromSize();
-    String scope = r.fromSize() > 0
+    long n = newRecords(r);
+    String scope = r.size() < r.fromSize()
+        ? "a ledger of " + r.size() + " records, shorter than the trusted checkpoint of size "
+            + r.fromSize()
+        : r.fromSize() > 0
         ? n + " new records after the trusted checkpoint of size " + r.fromSize()
         : n + " records";
     if (r.ok()) {

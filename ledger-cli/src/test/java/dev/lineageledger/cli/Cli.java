@@ -11,7 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the packaged CLI jar as a separate process, as a user would. */
+/**
+ * Runs {@code ledger} command lines in a directory. By default in-process, through the same
+ * entry point and exit-code mapping as {@code main} ({@link Main#run}), with the directory as
+ * working directory and its own environment and stdin: fast, so most cases can be tested this
+ * way. {@link #process} runs the packaged jar as a separate JVM, as a user would, for the
+ * end-to-end cases (signals, the real process environment, start-up).
+ */
 final class Cli {
   record Result(int code, String out, String err) {
     @Override
@@ -22,6 +28,7 @@ final class Cli {
 
   private final Path dir;
   private final Map<String, String> env;
+  private final boolean separateProcess;
   private final List<String> jvmArgs;
 
   Cli(Path dir) {
@@ -29,14 +36,31 @@ final class Cli {
   }
 
   Cli(Path dir, Map<String, String> env) {
-    this(dir, env, List.of());
+    this(dir, env, false, List.of());
   }
 
-  /** With extra JVM options, as {@code LEDGER_JAVA_OPTS} gives them to {@code ./ledger}. */
+  /**
+   * With extra JVM options, as {@code LEDGER_JAVA_OPTS} gives them to {@code ./ledger}: JVM
+   * options need a JVM of their own, so each command runs as a separate process.
+   */
   Cli(Path dir, Map<String, String> env, List<String> jvmArgs) {
+    this(dir, env, true, jvmArgs);
+  }
+
+  private Cli(Path dir, Map<String, String> env, boolean separateProcess, List<String> jvmArgs) {
     this.dir = dir;
     this.env = env;
+    this.separateProcess = separateProcess;
     this.jvmArgs = List.copyOf(jvmArgs);
+  }
+
+  /** Runs each command as a separate JVM from the packaged jar. */
+  static Cli process(Path dir, Map<String, String> env) {
+    return new Cli(dir, env, true, List.of());
+  }
+
+  static Cli process(Path dir) {
+    return process(dir, Map.of());
   }
 
   static String jar() {
@@ -52,6 +76,33 @@ final class Cli {
   }
 
   Result runWithInput(byte[] stdin, String... args) throws Exception {
+    return separateProcess ? runProcess(stdin, args) : runInProcess(stdin, args);
+  }
+
+  private Result runInProcess(byte[] stdin, String... args) {
+    Map<String, String> e = new java.util.HashMap<>(System.getenv());
+    e.remove("LEDGER_PATH");
+    e.put("LEDGER_ACTOR", "tester@ci");
+    // A null value removes the variable, as for a separate process.
+    env.forEach((k, v) -> {
+      if (v == null) {
+        e.remove(k);
+      } else {
+        e.put(k, v);
+      }
+    });
+    Invocation inv = new Invocation(dir, e,
+        new java.io.ByteArrayInputStream(stdin == null ? new byte[0] : stdin));
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code;
+    try (java.io.PrintWriter o = new java.io.PrintWriter(out); java.io.PrintWriter r = new java.io.PrintWriter(err)) {
+      code = Main.run(inv, args, o, r);
+    }
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private Result runProcess(byte[] stdin, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // Short-lived commands: start fast (C1 only, serial GC), as the tests run hundreds of them.

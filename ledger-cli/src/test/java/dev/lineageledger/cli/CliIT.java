@@ -13,11 +13,17 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The CLI end to end, as a separate process in a temporary directory. */
+/**
+ * The CLI end to end in a temporary directory: in-process through {@link Main#run}, except the
+ * demo, which runs the packaged jar as a separate process as a user would.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CliIT {
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
@@ -33,6 +39,7 @@ class CliIT {
 
   @Test
   void demoRecordsAPipelineAndVerifies() throws Exception {
+    Cli cli = Cli.process(dir);
     Cli.Result r = cli.run("demo");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("Verify: OK, 15 records").contains("model fraud-detector@1")
@@ -173,6 +180,11 @@ class CliIT {
     assertThat(trunc.out()).contains("truncated");
     Cli.Result incBad = cli.run("verify", "--ledger", "demo.ledger", "--from-checkpoint", "old.note", "--json");
     assertThat(incBad.code()).as(incBad.toString()).isEqualTo(1);
+    assertThat(JSON.readTree(incBad.out()).get("size").asLong()).isZero();
+    Cli.Result incHuman = cli.run("verify", "--ledger", "demo.ledger", "--from-checkpoint", "old.note");
+    assertThat(incHuman.out()).as(incHuman.toString())
+        .contains("in a ledger of 10 records, shorter than the trusted checkpoint of size 15")
+        .doesNotContain("-1").doesNotContain("-5");
     JsonNode f = JSON.readTree(incBad.out()).get("failures").get(0);
     assertThat(f.get("reason").asText()).isEqualTo("truncated");
     assertThat(f.get("seq").asLong()).isEqualTo(10);
@@ -198,7 +210,7 @@ class CliIT {
     Cli.Result onlyNew = cli.run("verify", "--ledger", "r.ledger", "--key", newKey, "--json");
     assertThat(onlyNew.code()).isEqualTo(1); // the first records were signed by the old key
     Cli.Result oldSigns = cli.run("record", "--json", "d2.json", "--ledger", "r.ledger",
-        "--key-file", "r.ledger.key.retired-" + oldKey.split("\\+")[1]);
+        "--key-file", "r.ledger.retired-" + oldKey.split("\\+")[1] + ".key");
     assertThat(oldSigns.code()).as(oldSigns.toString()).isEqualTo(2);
     assertThat(oldSigns.err()).contains("does not match the ledger's verifier key");
   }

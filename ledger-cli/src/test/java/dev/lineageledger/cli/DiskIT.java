@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * skipped elsewhere): one clear line, exit 3, and afterwards the ledger verifies and holds every
  * acknowledged record.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DiskIT {
   @TempDir Path dir;
   Path mnt;
@@ -86,11 +88,57 @@ class DiskIT {
     Cli.Result r = cli.run("record", "--json", dir.resolve("d.json").toString(), "--ledger", "l.ledger");
     assertThat(r.code()).as(r.toString()).isEqualTo(3);
     assertThat(r.err().lines().toList()).as(r.toString()).hasSize(1);
-    assertThat(r.err()).startsWith("ledger: ").containsAnyOf("read-only", "cannot open")
-        .doesNotContain("\tat ");
+    assertThat(r.err()).startsWith("ledger: ").contains("read-only").doesNotContain("\tat ");
+    // Reading needs no write access: an archived ledger on a read-only mount is auditable.
+    Cli.Result log = cli.run("log", "--ledger", "l.ledger");
+    assertThat(log.code()).as(log.toString()).isZero();
+    assertThat(log.out().lines()).hasSize(3);
+    Cli.Result ro = cli.run("verify", "--ledger", "l.ledger", "--json");
+    assertThat(ro.code()).as(ro.toString()).isZero();
+    assertThat(ro.out()).contains("\"size\":3,");
+    Cli.Result export = cli.run("export", "--ledger", "l.ledger");
+    assertThat(export.code()).as(export.toString()).isZero();
+    assertThat(export.out().lines()).hasSize(3);
+    assertThat(cli.run("lineage", "0", "--ledger", "l.ledger").code()).isZero();
     assertThat(sh("mount", "-o", "remount,rw", mnt.toString())).isZero();
     Cli.Result v = cli.run("verify", "--ledger", "l.ledger", "--json");
     assertThat(v.code()).as(v.toString()).isZero();
     assertThat(v.out()).contains("\"size\":3,");
+  }
+
+  /** Nothing left to write to: init and key rotate are environment errors (3), not input (2). */
+  @Test
+  void fullDiskOnInitAndKeyRotate() throws Exception {
+    assertThat(cli.run("init", "--ledger", "kept.ledger").code()).isZero();
+    Path fill = mnt.resolve("fill");
+    fillUp(fill);
+    Cli.Result init = cli.run("init", "--ledger", "l.ledger");
+    assertThat(init.code()).as(init.toString()).isEqualTo(3);
+    assertThat(init.err().lines().toList()).as(init.toString()).hasSize(1);
+    // Nothing half-made is left behind to block the next attempt.
+    assertThat(mnt.resolve("l.ledger")).doesNotExist();
+    assertThat(mnt.resolve("l.ledger.key")).doesNotExist();
+    assertThat(mnt.resolve("l.ledger.pub")).doesNotExist();
+    String before = cli.run("key", "verifier", "--ledger", "kept.ledger").out();
+    Cli.Result rotate = cli.run("key", "rotate", "--ledger", "kept.ledger");
+    assertThat(rotate.code()).as(rotate.toString()).isEqualTo(3);
+    assertThat(rotate.err().lines().toList()).as(rotate.toString()).hasSize(1);
+    Files.delete(fill);
+    assertThat(cli.run("key", "verifier", "--ledger", "kept.ledger").out()).isEqualTo(before);
+    assertThat(cli.run("init", "--ledger", "l.ledger").code()).isZero();
+    Cli.Result again = cli.run("key", "rotate", "--ledger", "kept.ledger");
+    assertThat(again.code()).as(again.toString()).isZero();
+    assertThat(cli.run("verify", "--ledger", "kept.ledger").code()).isZero();
+  }
+
+  private static void fillUp(Path file) throws Exception {
+    byte[] block = new byte[4096];
+    try (java.io.OutputStream out = Files.newOutputStream(file)) {
+      while (true) {
+        out.write(block);
+      }
+    } catch (java.io.IOException full) {
+      // the disk is full
+    }
   }
 }

@@ -10,7 +10,9 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,12 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
  * secrets is run (including failures and --verbose), all stdout and stderr is collected and
  * searched for the secrets in every encoding we can think of.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SecretsIT {
   @TempDir Path dir;
 
   @Test
   void noSecretInAnyOutput() throws Exception {
-    Cli cli = new Cli(dir);
+    // A separate JVM: whatever the process prints (JVM warnings, traces) is searched too.
+    Cli cli = Cli.process(dir);
     String passphrase = "tr0ub4dor&3-" + System.nanoTime();
     Files.writeString(dir.resolve("pass"), passphrase + "\n");
     Files.writeString(dir.resolve("wrong"), "not-" + passphrase + "\n");

@@ -13,10 +13,10 @@ import java.security.spec.NamedParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.Size;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -65,9 +65,12 @@ class Ed25519SignerTest extends SignerContract {
   }
 
   /** Our signer and the JDK's independent Ed25519 (JEP 339) must agree byte for byte. */
-  @Property(tries = 60)
-  void agreesWithJdkEd25519(@ForAll @Size(32) byte[] seed, @ForAll @Size(max = 200) byte[] msg)
-      throws Exception {
+  @TestFactory
+  Stream<DynamicTest> agreesWithJdkEd25519() {
+    return SeededTrials.check(60, g -> agreesWithJdkEd25519(g.bytes(32), g.bytesUpTo(200)));
+  }
+
+  private static void agreesWithJdkEd25519(byte[] seed, byte[] msg) throws Exception {
     Ed25519Signer ours = Ed25519Signer.fromSeed("jdk.example", seed);
     byte[] sig = ours.sign(msg);
 

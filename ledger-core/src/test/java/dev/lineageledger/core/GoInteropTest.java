@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * offline: GO111MODULE=off, GOPROXY=off. Skipped when the toolchain is missing, unless
  * LEDGER_REQUIRE_INTEROP=1, in which case it fails.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class GoInteropTest {
   private static final String GOPATH =
       System.getenv().getOrDefault("LEDGER_INTEROP_GOPATH", "/usr/share/gocode");

@@ -22,12 +22,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
 import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -271,9 +269,12 @@ class InclusionProofTest {
     }
   }
 
-  @Property
-  void expectedPathLengthIsAtMostCeilLog2(
-      @ForAll @LongRange(min = 1) long size, @ForAll @LongRange(min = 0) long anyIndex) {
+  @TestFactory
+  Stream<DynamicTest> expectedPathLengthIsAtMostCeilLog2() {
+    return SeededTrials.check(1000, g -> expectedPathLengthIsAtMostCeilLog2(g.longBetween(1, Long.MAX_VALUE), g.longBetween(0, Long.MAX_VALUE)));
+  }
+
+  private void expectedPathLengthIsAtMostCeilLog2(long size, long anyIndex) {
     long index = anyIndex % size;
     int ceilLog2 = 64 - Long.numberOfLeadingZeros(size - 1);
     assertThat(InclusionProof.expectedPathLength(index, size)).isBetween(0, ceilLog2);
@@ -281,13 +282,12 @@ class InclusionProofTest {
 
   // ---- properties against the RFC reference tree -----------------------------------------
 
-  @Property(tries = 300)
-  void referencePathVerifiesAndEveryMutationFails(
-      @ForAll @IntRange(min = 1, max = 300) int n,
-      @ForAll @IntRange(min = 0, max = 299) int anyIndex,
-      @ForAll @IntRange(min = 0, max = 255) int bit,
-      @ForAll long seed)
-      throws Exception {
+  @TestFactory
+  Stream<DynamicTest> referencePathVerifiesAndEveryMutationFails() {
+    return SeededTrials.check(300, g -> referencePathVerifiesAndEveryMutationFails(g.intBetween(1, 300), g.intBetween(0, 299), g.intBetween(0, 255), g.nextLong()));
+  }
+
+  private void referencePathVerifiesAndEveryMutationFails(int n, int anyIndex, int bit, long seed) throws Exception {
     int m = anyIndex % n;
     ReferenceMerkleTree ref = ReferenceMerkleTree.ofSize(n, seed);
     Hash leaf = ref.leaf(m);
@@ -321,12 +321,12 @@ class InclusionProofTest {
    * is why tree sizes must come from a signed checkpoint.) The law: a proof verifies under
    * changed (index, size) exactly when the changed pair takes the same walk.
    */
-  @Property(tries = 300)
-  void changedIndexOrSizeVerifiesOnlyWithTheSameWalk(
-      @ForAll @IntRange(min = 1, max = 300) int n,
-      @ForAll @IntRange(min = 0, max = 299) int anyIndex,
-      @ForAll long seed)
-      throws Exception {
+  @TestFactory
+  Stream<DynamicTest> changedIndexOrSizeVerifiesOnlyWithTheSameWalk() {
+    return SeededTrials.check(300, g -> changedIndexOrSizeVerifiesOnlyWithTheSameWalk(g.intBetween(1, 300), g.intBetween(0, 299), g.nextLong()));
+  }
+
+  private void changedIndexOrSizeVerifiesOnlyWithTheSameWalk(int n, int anyIndex, long seed) throws Exception {
     int m = anyIndex % n;
     ReferenceMerkleTree ref = ReferenceMerkleTree.ofSize(n, seed);
     Hash leaf = ref.leaf(m);

@@ -30,6 +30,7 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class KeyFilesTest {
@@ -383,6 +384,7 @@ class KeyFilesTest {
   // ------------------------------------------------------------------ OpenSSL interop
 
   @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void opensslReadsOurKeys() throws Exception {
     assumeTrue(opensslAvailable(), "openssl on PATH");
     Path plain = dir.resolve("plain.pem");
@@ -405,6 +407,7 @@ class KeyFilesTest {
   }
 
   @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void weReadOpensslKeys() throws Exception {
     assumeTrue(opensslAvailable(), "openssl on PATH");
     Path k = dir.resolve("openssl.pem");

@@ -39,11 +39,14 @@ class KeyRotationTest {
       l.revokeKey("security@corp", oldKey.verifierKey(), "retired");
       TestLedgers.pipeline(l, 2);
       l.checkpoint();
-      assertThat(l.verify(trusting(oldKey.verifierKey())).ok()).isTrue();
+      // verify() throws unless intact; what it returns says how much it checked.
+      assertThat(l.verify(trusting(oldKey.verifierKey())).size()).isEqualTo(l.size());
       // Incremental from a pre-rotation checkpoint, also holding only the old key.
       VerificationReport inc = l.verify(VerifyOptions.builder().trustedKeys(List.of(oldKey.verifierKey()))
           .trustedCheckpoint(beforeRotation.noteText()).build());
-      assertThat(inc.ok()).isTrue();
+      assertThat(inc.fromSize()).isEqualTo(beforeRotation.size());
+      assertThat(inc.size()).isEqualTo(l.size());
+      assertThat(inc.consistencyFromTrusted()).isNotNull();
     }
     // After the revocation, the writer refuses the old key; written anyway (an attacker's own
     // tooling), verification rejects what it signs.

@@ -9,14 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
-import net.jqwik.api.constraints.IntRange;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /** Laws of the stored ledger: round trip, and proofs between any sizes from stored nodes. */
 class LedgerPropertiesTest {
@@ -27,7 +24,7 @@ class LedgerPropertiesTest {
   /** Roots computed in memory from the receipts, independently of the stored tree nodes. */
   private static final List<Hash> ROOTS = new ArrayList<>();
 
-  @BeforeContainer
+  @BeforeAll
   static void build() throws Exception {
     dir = Files.createTempDirectory("props");
     ledger = TestLedgers.keys().create(dir.resolve("p.ledger"), SigningMode.CHECKPOINT_ONLY);
@@ -39,29 +36,35 @@ class LedgerPropertiesTest {
     }
   }
 
-  @AfterContainer
+  @AfterAll
   static void close() {
     ledger.close();
   }
 
-  @Provide
-  Arbitrary<ObjectNode> customBodies() {
-    Arbitrary<String> keys = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(8);
-    Arbitrary<Object> values = Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(40).map(s -> (Object) s),
-        Arbitraries.doubles().map(d -> (Object) d),
-        Arbitraries.longs().between(-(1L << 53), 1L << 53).map(l -> (Object) l),
-        Arbitraries.of(true, false).map(b -> (Object) b));
-    return Arbitraries.maps(keys, values).ofMaxSize(6).map(m -> {
-      ObjectNode o = JsonNodeFactory.instance.objectNode();
-      m.forEach((k, v) -> o.set("f" + k, JSON.valueToTree(v)));
-      return o;
-    });
+  /** A custom-kind body of up to six fields: strings, doubles, integers within ±2^53, booleans. */
+  private static ObjectNode customBody(Gen g) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    for (int i = g.intBetween(0, 6); i > 0; i--) {
+      Object v = switch (g.nextInt(4)) {
+        case 0 -> g.text(40);
+        case 1 -> g.nextBoolean() ? Double.longBitsToDouble(g.nextLong()) : g.nextGaussian() * 1e6;
+        case 2 -> g.longBetween(-(1L << 53), 1L << 53);
+        default -> g.nextBoolean();
+      };
+      if (v instanceof Double d && !Double.isFinite(d)) {
+        v = 0.5;
+      }
+      o.set("f" + g.string('a', 'z', 1, 8), JSON.valueToTree(v));
+    }
+    return o;
   }
 
-  @Property(tries = 60)
-  void appendThenReadReturnsTheSameBodyAndHash(@ForAll("customBodies") ObjectNode body)
-      throws Exception {
+  @TestFactory
+  Stream<DynamicTest> appendThenReadReturnsTheSameBodyAndHash() {
+    return SeededTrials.check(60, g -> appendThenReadReturnsTheSameBodyAndHash(customBody(g)));
+  }
+
+  private void appendThenReadReturnsTheSameBodyAndHash(ObjectNode body) throws Exception {
     RecordDraft d = RecordDraft.of("org.example/prop", "prop@test", body);
     Receipt r = ledger.append(d);
     LedgerRecord back = ledger.record(r.seq()).orElseThrow();
@@ -71,10 +74,12 @@ class LedgerPropertiesTest {
     assertThat(ledger.record(r.leafHash()).orElseThrow().seq()).isEqualTo(r.seq());
   }
 
-  @Property(tries = 150)
-  void proofsBetweenAnySizesVerifyAndFailWhenAltered(
-      @ForAll @IntRange(min = 1, max = 70) int n, @ForAll @IntRange(min = 0, max = 69) int mPick,
-      @ForAll @IntRange(min = 0, max = 255) int flip) throws Exception {
+  @TestFactory
+  Stream<DynamicTest> proofsBetweenAnySizesVerifyAndFailWhenAltered() {
+    return SeededTrials.check(150, g -> proofsBetweenAnySizesVerifyAndFailWhenAltered(g.intBetween(1, 70), g.intBetween(0, 69), g.intBetween(0, 255)));
+  }
+
+  private void proofsBetweenAnySizesVerifyAndFailWhenAltered(int n, int mPick, int flip) throws Exception {
     int m = 1 + mPick % n;
     ConsistencyProof c = ledger.proveConsistency(m, n);
     c.verify(ROOTS.get(m), ROOTS.get(n));

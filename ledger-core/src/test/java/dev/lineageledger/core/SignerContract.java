@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The contract every {@link Signer} must meet. Subclass it for each implementation (in-memory,
@@ -53,6 +55,7 @@ abstract class SignerContract {
   }
 
   @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void isThreadSafe() throws Exception {
     Signer s = newSigner();
     ExecutorService pool = Executors.newFixedThreadPool(4);

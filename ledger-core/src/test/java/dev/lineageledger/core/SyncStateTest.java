@@ -24,7 +24,9 @@ class SyncStateTest {
       assertThat(l.syncState("purview:x")).contains("{\"next\":5}");
       l.checkpoint();
       // Beside the chain: verification neither sees nor minds it.
-      assertThat(l.verify(t.verifyOptions()).ok()).isTrue();
+      VerificationReport rep = l.verify(t.verifyOptions());
+      assertThat(rep.size()).isEqualTo(l.size());
+      assertThat(rep.coveredSize()).isEqualTo(l.size());
     }
     try (Ledger ro = Ledger.open(file, LedgerOptions.readOnly())) {
       assertThat(ro.syncState("purview:x")).contains("{\"next\":5}");

@@ -110,6 +110,12 @@ public final class LedgerWriter implements AutoCloseable {
   private CompactRange range;
   private long lastCheckpointSize;
   private long uncoveredSinceNanos = -1;
+  /**
+   * The last batch failed because another writer held the lock for the whole busy timeout. The
+   * checkpoint on close is then skipped: waiting a second busy timeout for a lock that was just
+   * not released would double the caller's wait (and the records it did commit are durable).
+   */
+  private boolean lastBatchTimedOutOnLock;
 
   public LedgerWriter(Connection conn, Path path, String origin, LedgerOptions options,
       boolean perRecord) {
@@ -237,7 +243,7 @@ public final class LedgerWriter implements AutoCloseable {
           break;
         }
       }
-      if (options.checkpointOnClose() && checkpointSigner != null) {
+      if (options.checkpointOnClose() && checkpointSigner != null && !lastBatchTimedOutOnLock) {
         commit(List.of(Unit.policyCheckpoint()));
       }
     } catch (InterruptedException e) {
@@ -363,6 +369,8 @@ public final class LedgerWriter implements AutoCloseable {
       LedgerException le = e instanceof LedgerException l ? l
           : e instanceof SQLException s ? SqliteStore.describe(path, "cannot append to", s)
           : new LedgerStorageException("append failed: " + e, e);
+      lastBatchTimedOutOnLock = le instanceof LedgerStorageException s
+          && s.reason() == LedgerStorageException.Reason.LOCKED;
       // Every unit of the batch fails, including those not yet looked at when the error hit
       // (e.g. BEGIN IMMEDIATE timing out); completing an already-failed unit is a no-op.
       for (Unit u : batch) {
@@ -373,6 +381,7 @@ public final class LedgerWriter implements AutoCloseable {
       }
       return;
     }
+    lastBatchTimedOutOnLock = false;
     if (cp != null) {
       lastCheckpointSize = cp.size();
     }

@@ -149,6 +149,11 @@ public final class RefResolver {
       Hash h = Hash.fromHex(ref.startsWith("sha256:") ? ref.substring(7) : ref);
       return require(byHash(h), field, "no record with hash " + h.hex());
     }
+    if (ref.startsWith("sha256:")) {
+      // Not kind "sha256" named "abc": no such kind exists, and the user meant a hash.
+      throw new InvalidRecordException(field, "'" + RecordSchema.printable(ref)
+          + "' is not a record hash: sha256: must be followed by 64 hex digits");
+    }
     if (DIGITS.matcher(ref).matches()) {
       long seq = Long.parseLong(ref.startsWith("#") ? ref.substring(1) : ref);
       return require(bySeq(seq), field, "record " + seq + " does not exist");

@@ -62,7 +62,9 @@ public final class SqliteStore {
         ? SQLiteConfig.TransactionMode.IMMEDIATE : SQLiteConfig.TransactionMode.DEFERRED);
     c.enforceForeignKeys(true);
     try {
-      Connection conn = c.createConnection("jdbc:sqlite:" + path.toAbsolutePath());
+      Connection conn = c.createConnection(spec.readOnly() && cannotCreateWalFiles(path)
+          ? "jdbc:sqlite:" + path.toAbsolutePath().toUri() + "?immutable=1"
+          : "jdbc:sqlite:" + path.toAbsolutePath());
       try (Statement s = conn.createStatement()) {
         // journal_mode is persistent in the file; only set it when creating.
         if (create) {
@@ -74,6 +76,24 @@ public final class SqliteStore {
     } catch (SQLException e) {
       throw describe(path, "cannot open", e);
     }
+  }
+
+  /**
+   * A WAL-mode database is read through its {@code -shm} index, which SQLite creates beside the
+   * file; in a read-only directory (a read-only mount, an archive) it cannot, and even a
+   * read-only open fails (https://sqlite.org/wal.html#readonly). When no {@code -wal} file exists
+   * every committed transaction is in the main file, and nobody can write the ledger without
+   * creating one, so it can be opened as immutable (https://sqlite.org/uri.html#uriimmutable):
+   * read without locks or a shared-memory index. With a {@code -wal} file present the WAL must
+   * be read, so the normal open is tried. (The one case this does not cover: a writer with
+   * write access to the directory that starts while such a read runs; its WAL checkpoint could
+   * change pages under the read, which would then fail, never pass, verification.)
+   */
+  private static boolean cannotCreateWalFiles(Path path) {
+    Path abs = path.toAbsolutePath();
+    Path dir = abs.getParent();
+    return dir != null && !Files.isWritable(dir)
+        && !Files.exists(Path.of(abs + "-wal")) && !Files.exists(Path.of(abs + "-shm"));
   }
 
   /** Creates the schema in a brand-new file. */
@@ -226,7 +246,16 @@ public final class SqliteStore {
         reason = LedgerStorageException.Reason.CORRUPT;
       }
       case 13 -> what = "the disk is full";
-      case 14 -> what = "cannot open the database file";
+      case 14 -> {
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir != null && Files.isDirectory(dir) && !Files.isWritable(dir)) {
+          what = "the ledger is read-only (its directory is not writable, and writing creates"
+              + " the -wal and -shm files beside it)";
+          reason = LedgerStorageException.Reason.READ_ONLY;
+        } else {
+          what = "cannot open the database file";
+        }
+      }
       case 26 -> {
         what = "not a ledger (the file is not an SQLite database)";
         reason = LedgerStorageException.Reason.NOT_A_LEDGER;

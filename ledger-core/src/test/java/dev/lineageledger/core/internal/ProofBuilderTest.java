@@ -27,6 +27,7 @@ import dev.lineageledger.core.LedgerStorageException;
 import dev.lineageledger.core.MerkleTree;
 import dev.lineageledger.core.RfcExampleTree;
 import dev.lineageledger.core.ReferenceMerkleTree;
+import dev.lineageledger.core.SeededTrials;
 import dev.lineageledger.core.TransparencyDevVectors;
 import dev.lineageledger.core.TransparencyDevVectors.Probe;
 import java.nio.ByteBuffer;
@@ -39,11 +40,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 class ProofBuilderTest {
 
@@ -259,9 +259,12 @@ class ProofBuilderTest {
     }
   }
 
-  @Property(tries = 60)
-  void proofsForAllIndicesAndOldSizesMatchReferenceAndVerify(
-      @ForAll @IntRange(min = 1, max = 300) int n, @ForAll long seed) throws Exception {
+  @TestFactory
+  Stream<DynamicTest> proofsForAllIndicesAndOldSizesMatchReferenceAndVerify() {
+    return SeededTrials.check(60, g -> proofsForAllIndicesAndOldSizesMatchReferenceAndVerify(g.intBetween(1, 300), g.nextLong()));
+  }
+
+  private void proofsForAllIndicesAndOldSizesMatchReferenceAndVerify(int n, long seed) throws Exception {
     ReferenceMerkleTree ref = ReferenceMerkleTree.ofSize(n, seed);
     ProofBuilder builder = new ProofBuilder(new TreeSource(ref.leaves()));
     Hash root = builder.root(n);
@@ -280,12 +283,12 @@ class ProofBuilderTest {
 
   // ---- O(log n) reads, on trees too large to build ----------------------------------------
 
-  @Property(tries = 500)
-  void readsAreLogarithmic(
-      @ForAll @LongRange(min = 1, max = 1L << 40) long n,
-      @ForAll @LongRange(min = 0) long anyIndex,
-      @ForAll @LongRange(min = 0) long anyOld)
-      throws Exception {
+  @TestFactory
+  Stream<DynamicTest> readsAreLogarithmic() {
+    return SeededTrials.check(500, g -> readsAreLogarithmic(g.longBetween(1, 1L << 40), g.longBetween(0, Long.MAX_VALUE), g.longBetween(0, Long.MAX_VALUE)));
+  }
+
+  private void readsAreLogarithmic(long n, long anyIndex, long anyOld) throws Exception {
     long index = anyIndex % n;
     long oldSize = anyOld % (n + 1);
     int bound = 2 * ceilLog2(n);
