@@ -222,7 +222,9 @@ final class LineageCommand implements Callable<Integer> {
   }
 
   private static String label(LineageGraph.Node n) {
-    return "#" + n.seq() + " " + n.label();
+    // Stored text is escaped (as in log and show): a name from an older ledger could still hold
+    // a newline or a terminal escape sequence.
+    return "#" + n.seq() + " " + dev.lineageledger.core.internal.TextRules.escape(n.label());
   }
 
   static String dot(LineageGraph g) {
