@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "consistency", mixinStandardHelpOptions = true,
     description = "Prove and check that the ledger's latest checkpoint extends an older one"
         + " (RFC 9162 consistency proof). Exit 1 if the ledger was truncated or rewritten.",
-    footer = {"", "Example:", "  ledger consistency last-month.note --json"})
+    footer = {"", "Example:", "  ledger consistency last-month.note --key fraud.vkey --json"})
 final class ConsistencyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LedgerOption ledger;
@@ -32,9 +32,14 @@ final class ConsistencyCommand implements Callable<Integer> {
   Path oldFile;
 
   @Option(names = "--key", paramLabel = "FILE|STRING",
-      description = "Trusted verifier key, or a file of keys (repeatable; default: the ledger's"
-          + " PATH.pub, reported as not pinned). Key rotations recorded in the ledger are followed.")
+      description = "Trusted verifier key, or a file of keys (repeatable; required unless"
+          + " --trust-ledger-pub). Key rotations recorded in the ledger are followed.")
   List<String> keys;
+
+  @Option(names = "--trust-ledger-pub",
+      description = "Without --key: trust the keys in PATH.pub beside the ledger. Reported as NOT"
+          + " PINNED: whoever can edit the ledger can edit that file.")
+  boolean trustLedgerPub;
 
   @Option(names = "--json", description = "Print the proof and outcome as JSON.")
   boolean json;
@@ -42,7 +47,7 @@ final class ConsistencyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Trust.Keys trust = Trust.keys(keys, ledger, spec.commandLine().getErr(), json);
+    Trust.Keys trust = Trust.keys(keys, trustLedgerPub, ledger, spec.commandLine().getErr(), json);
     List<VerifierKey> trusted = trust.keys();
     String oldNote = Files.readString(oldFile, StandardCharsets.UTF_8);
     try (Ledger l = ReadOnly.open(ledger)) {

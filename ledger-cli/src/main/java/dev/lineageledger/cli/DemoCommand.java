@@ -106,11 +106,11 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  ./ledger log --ledger " + p);
     out.println("  ./ledger show model:fraud-detector@1 --ledger " + p);
     out.println("  ./ledger lineage dataset:transactions@2026-11-01 --downstream --ledger " + p);
-    out.println("  ./ledger verify --ledger " + p);
+    out.println("  ./ledger verify --ledger " + p + " --key " + p + ".pub   # auditors: --key with the key they were given");
     out.println("  ./ledger lineage " + deployed.seq() + " --format mermaid --ledger " + p);
     out.println("  ./ledger prove " + deployed.seq() + " --json --ledger " + p + " > proof.json");
     out.println("  ./ledger verify-proof proof.json --key \"$(./ledger key verifier --ledger " + p + ")\"");
-    out.println("  ./ledger checkpoint --ledger " + p + " > demo.note   # keep it; later: ./ledger consistency demo.note --ledger " + p);
+    out.println("  ./ledger checkpoint --ledger " + p + " > demo.note   # keep it; later: ./ledger consistency demo.note --key " + p + ".pub --ledger " + p);
     out.println("  ./ledger purview emulator &   # then: LEDGER_PURVIEW_TOKEN=dev ./ledger sync purview"
         + " --endpoint http://127.0.0.1:8585/datamap/api --ledger " + p);
     return ExitCodes.OK;

@@ -78,13 +78,24 @@ final class Trust {
   }
 
   /**
-   * The keys to trust: those given with --key, else the ledger's own public key file, reported
-   * as not pinned (with a warning on stderr unless {@code quiet}).
+   * The keys to trust: those given with --key; or, only when the caller asks for it with
+   * {@code --trust-ledger-pub}, the ledger's own PATH.pub, reported as not pinned (with a warning
+   * on stderr unless {@code quiet}). Secure by default: with neither, nothing is trusted and the
+   * command is refused, because a file beside the ledger is no evidence about the ledger.
    */
-  static Keys keys(List<String> args, LedgerOption ledger, PrintWriter err, boolean quiet)
-      throws FormatException, KeyException {
+  static Keys keys(List<String> args, boolean trustLedgerPub, LedgerOption ledger, PrintWriter err,
+      boolean quiet) throws FormatException, KeyException, UsageException {
     if (args != null && !args.isEmpty()) {
+      if (trustLedgerPub) {
+        throw new UsageException("--key and --trust-ledger-pub exclude each other");
+      }
       return pinned(args);
+    }
+    if (!trustLedgerPub) {
+      throw new UsageException("no trusted key: pass --key with the verifier key you obtained"
+          + " independently (a key string or a file, e.g. --key fraud.vkey), or"
+          + " --trust-ledger-pub to trust " + ledger.pubFile() + " (not evidence: whoever can"
+          + " edit the ledger can edit it)");
     }
     Path pub = ledger.pubFile();
     if (!Files.exists(pub)) {
@@ -93,7 +104,7 @@ final class Trust {
     }
     Keys k = new Keys(pubFile(pub), false, pub.toString());
     if (!quiet) {
-      err.println("warning: no --key given: trusting " + pub + ", which is not evidence (anyone"
+      err.println("warning: --trust-ledger-pub: trusting " + pub + ", which is not evidence (anyone"
           + " who can edit the ledger can edit it); pass --key to pin a key you obtained"
           + " independently");
     }

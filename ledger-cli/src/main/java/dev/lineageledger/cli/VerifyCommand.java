@@ -26,19 +26,25 @@ import picocli.CommandLine.Model.CommandSpec;
         "Exit 0: intact. Exit 1: integrity failure (tampering, bad signature, truncation,"
             + " equivocation). Exit 2: usage or input error. Exit 3: I/O error. Exit 4: intact,"
             + " but the last records are not yet covered by a signed checkpoint.",
-        "Without --key the keys in PATH.pub are trusted and the report says they are NOT"
-            + " PINNED: whoever can edit the ledger can edit that file."},
+        "--key pins the keys you trust; --trust-ledger-pub trusts PATH.pub instead, and the"
+            + " report says they are NOT PINNED: whoever can edit the ledger can edit that file."},
     footer = {"", "Examples:",
         "  ledger verify --key \"$(cat fraud.vkey)\"",
-        "  ledger verify --from-checkpoint last-month.note --json"})
+        "  ledger verify --from-checkpoint last-month.note --key fraud.vkey --json",
+        "  ledger verify --trust-ledger-pub     # a quick integrity check; proves nothing to an auditor"})
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LedgerOption ledger;
 
   @Option(names = "--key", paramLabel = "FILE|STRING",
-      description = "Trusted verifier key, or a file of keys (repeatable; default: the ledger's"
-          + " PATH.pub, reported as not pinned). A key pinned once keeps working across rotations.")
+      description = "Trusted verifier key, or a file of keys (repeatable; required unless"
+          + " --trust-ledger-pub). A key pinned once keeps working across rotations.")
   List<String> keys;
+
+  @Option(names = "--trust-ledger-pub",
+      description = "Without --key: trust the keys in PATH.pub beside the ledger. Reported as NOT"
+          + " PINNED: whoever can edit the ledger can edit that file.")
+  boolean trustLedgerPub;
 
   @Option(names = "--from-checkpoint", paramLabel = "FILE",
       description = "A signed checkpoint you trust: check the ledger extends it, then only the new records.")
@@ -56,7 +62,7 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Terminal t = Terminal.detect();
-    Trust.Keys trust = Trust.keys(keys, ledger, err, json);
+    Trust.Keys trust = Trust.keys(keys, trustLedgerPub, ledger, err, json);
     VerifyOptions.Builder b = VerifyOptions.builder()
         .trustedKeys(trust.keys()).allowUncoveredTail(allowUncovered);
     if (fromCheckpoint != null) {

@@ -41,7 +41,7 @@ class BadInputIT {
   }
 
   private void assertUnchanged() throws Exception {
-    Cli.Result v = cli.run("verify", "--ledger", "l.ledger", "--json");
+    Cli.Result v = cli.run("verify", "--trust-ledger-pub", "--ledger", "l.ledger", "--json");
     assertThat(v.code()).as(v.toString()).isZero();
     assertThat(v.out()).contains("\"size\":1,");
   }
@@ -95,7 +95,7 @@ class BadInputIT {
     assertThat(r.code()).as(r.toString()).isEqualTo(2);
     assertThat(r.err()).startsWith("ledger: ").contains("line 2:");
     assertThat(r.out().lines()).hasSize(1); // line 1 was acknowledged, nothing after line 2
-    Cli.Result v = cli.run("verify", "--ledger", "l.ledger", "--json");
+    Cli.Result v = cli.run("verify", "--trust-ledger-pub", "--ledger", "l.ledger", "--json");
     assertThat(v.code()).as(v.toString()).isZero();
     assertThat(v.out()).contains("\"size\":2,");
   }

@@ -49,7 +49,7 @@ class CliIT {
         .isEqualTo("rw-------");
     Cli.Result again = cli.run("demo");
     assertThat(again.code()).as(again.toString()).isZero();
-    Cli.Result v = cli.run("verify", "--ledger", "demo.ledger", "--json");
+    Cli.Result v = cli.run("verify", "--trust-ledger-pub", "--ledger", "demo.ledger", "--json");
     assertThat(v.code()).as(v.toString()).isZero();
     assertThat(JSON.readTree(v.out()).get("size").asLong()).isEqualTo(15);
     Cli.Result log = cli.run("log", "--ledger", "demo.ledger", "--kind", "deployment");
@@ -95,13 +95,13 @@ class CliIT {
       s.execute("UPDATE records SET body = replace(body, '\"runId\":\"r15\"', '\"runId\":\"rX5\"')"
           + " WHERE seq = 17");
     }
-    Cli.Result bad = cli.run("verify", "--ledger", "l.ledger", "--json");
+    Cli.Result bad = cli.run("verify", "--trust-ledger-pub", "--ledger", "l.ledger", "--json");
     assertThat(bad.code()).as(bad.toString()).isEqualTo(1);
     JsonNode rep = JSON.readTree(bad.out());
     assertThat(rep.get("ok").asBoolean()).isFalse();
     assertThat(rep.get("failures").get(0).get("seq").asLong()).isEqualTo(17);
     assertThat(rep.get("failures").get(0).get("reason").asText()).isEqualTo("leaf-hash-mismatch");
-    Cli.Result human = cli.run("verify", "--ledger", "l.ledger");
+    Cli.Result human = cli.run("verify", "--trust-ledger-pub", "--ledger", "l.ledger");
     assertThat(human.code()).isEqualTo(1);
     assertThat(human.out()).contains("FAILED").contains("record 17: leaf-hash-mismatch");
   }
@@ -154,13 +154,13 @@ class CliIT {
     Cli.Result more = cli.runWithInput(DATASET.getBytes(StandardCharsets.UTF_8),
         "record", "--json", "-", "--ledger", "demo.ledger");
     assertThat(more.code()).as(more.toString()).isZero();
-    Cli.Result ok = cli.run("consistency", "old.note", "--ledger", "demo.ledger", "--json");
+    Cli.Result ok = cli.run("consistency", "--trust-ledger-pub", "old.note", "--ledger", "demo.ledger", "--json");
     assertThat(ok.code()).as(ok.toString()).isZero();
     JsonNode j = JSON.readTree(ok.out());
     assertThat(j.get("oldSize").asLong()).isEqualTo(15);
     assertThat(j.get("newSize").asLong()).isEqualTo(16);
     assertThat(j.get("proof").size()).isPositive();
-    Cli.Result inc = cli.run("verify", "--ledger", "demo.ledger", "--from-checkpoint", "old.note", "--json");
+    Cli.Result inc = cli.run("verify", "--trust-ledger-pub", "--ledger", "demo.ledger", "--from-checkpoint", "old.note", "--json");
     assertThat(inc.code()).as(inc.toString()).isZero();
     assertThat(JSON.readTree(inc.out()).get("size").asLong()).isEqualTo(1);
 
@@ -175,13 +175,13 @@ class CliIT {
       s.execute("DELETE FROM checkpoint_signatures");
       s.execute("DELETE FROM checkpoints");
     }
-    Cli.Result trunc = cli.run("consistency", "old.note", "--ledger", "demo.ledger");
+    Cli.Result trunc = cli.run("consistency", "--trust-ledger-pub", "old.note", "--ledger", "demo.ledger");
     assertThat(trunc.code()).as(trunc.toString()).isEqualTo(1);
     assertThat(trunc.out()).contains("truncated");
-    Cli.Result incBad = cli.run("verify", "--ledger", "demo.ledger", "--from-checkpoint", "old.note", "--json");
+    Cli.Result incBad = cli.run("verify", "--trust-ledger-pub", "--ledger", "demo.ledger", "--from-checkpoint", "old.note", "--json");
     assertThat(incBad.code()).as(incBad.toString()).isEqualTo(1);
     assertThat(JSON.readTree(incBad.out()).get("size").asLong()).isZero();
-    Cli.Result incHuman = cli.run("verify", "--ledger", "demo.ledger", "--from-checkpoint", "old.note");
+    Cli.Result incHuman = cli.run("verify", "--trust-ledger-pub", "--ledger", "demo.ledger", "--from-checkpoint", "old.note");
     assertThat(incHuman.out()).as(incHuman.toString())
         .contains("in a ledger of 10 records, shorter than the trusted checkpoint of size 15")
         .doesNotContain("-1").doesNotContain("-5");
@@ -205,7 +205,7 @@ class CliIT {
     assertThat(after.code()).as(after.toString()).isZero();
     Cli.Result pinned = cli.run("verify", "--ledger", "r.ledger", "--key", oldKey);
     assertThat(pinned.code()).as(pinned.toString()).isZero();
-    Cli.Result dflt = cli.run("verify", "--ledger", "r.ledger");
+    Cli.Result dflt = cli.run("verify", "--trust-ledger-pub", "--ledger", "r.ledger");
     assertThat(dflt.code()).as(dflt.toString()).isZero();
     Cli.Result onlyNew = cli.run("verify", "--ledger", "r.ledger", "--key", newKey, "--json");
     assertThat(onlyNew.code()).isEqualTo(1); // the first records were signed by the old key

@@ -65,7 +65,7 @@ class DiskIT {
     long acknowledged = r.out().lines().count();
     assertThat(acknowledged).isPositive();
     assertThat(sh("mount", "-o", "remount,size=16m", mnt.toString())).isZero();
-    Cli.Result v = cli.run("verify", "--ledger", "l.ledger", "--allow-uncovered", "--json");
+    Cli.Result v = cli.run("verify", "--trust-ledger-pub", "--ledger", "l.ledger", "--allow-uncovered", "--json");
     assertThat(v.code()).as(v.toString()).isZero();
     String export = cli.run("export", "--ledger", "l.ledger").out();
     for (String receipt : r.out().lines().toList()) {
@@ -75,7 +75,7 @@ class DiskIT {
     Cli.Result more = cli.runWithInput(lines(3, 5000).getBytes(StandardCharsets.UTF_8),
         "record", "--jsonl", "-", "--ledger", "l.ledger");
     assertThat(more.code()).as(more.toString()).isZero();
-    assertThat(cli.run("verify", "--ledger", "l.ledger").code()).isZero();
+    assertThat(cli.run("verify", "--trust-ledger-pub", "--ledger", "l.ledger").code()).isZero();
   }
 
   @Test
@@ -93,7 +93,7 @@ class DiskIT {
     Cli.Result log = cli.run("log", "--ledger", "l.ledger");
     assertThat(log.code()).as(log.toString()).isZero();
     assertThat(log.out().lines()).hasSize(3);
-    Cli.Result ro = cli.run("verify", "--ledger", "l.ledger", "--json");
+    Cli.Result ro = cli.run("verify", "--trust-ledger-pub", "--ledger", "l.ledger", "--json");
     assertThat(ro.code()).as(ro.toString()).isZero();
     assertThat(ro.out()).contains("\"size\":3,");
     Cli.Result export = cli.run("export", "--ledger", "l.ledger");
@@ -101,7 +101,7 @@ class DiskIT {
     assertThat(export.out().lines()).hasSize(3);
     assertThat(cli.run("lineage", "0", "--ledger", "l.ledger").code()).isZero();
     assertThat(sh("mount", "-o", "remount,rw", mnt.toString())).isZero();
-    Cli.Result v = cli.run("verify", "--ledger", "l.ledger", "--json");
+    Cli.Result v = cli.run("verify", "--trust-ledger-pub", "--ledger", "l.ledger", "--json");
     assertThat(v.code()).as(v.toString()).isZero();
     assertThat(v.out()).contains("\"size\":3,");
   }
@@ -128,7 +128,7 @@ class DiskIT {
     assertThat(cli.run("init", "--ledger", "l.ledger").code()).isZero();
     Cli.Result again = cli.run("key", "rotate", "--ledger", "kept.ledger");
     assertThat(again.code()).as(again.toString()).isZero();
-    assertThat(cli.run("verify", "--ledger", "kept.ledger").code()).isZero();
+    assertThat(cli.run("verify", "--trust-ledger-pub", "--ledger", "kept.ledger").code()).isZero();
   }
 
   private static void fillUp(Path file) throws Exception {

@@ -40,7 +40,7 @@ class SecretsIT {
     all.add(cli.run("record", "--json", "d.json", "--ledger", "enc.ledger", "--passphrase-file", "wrong", "--verbose"));
     all.add(cli.run("record", "--json", "d.json", "--ledger", "enc.ledger", "--verbose"));
     all.add(cli.run("checkpoint", "--new", "--ledger", "enc.ledger", "--passphrase-file", "pass", "--verbose"));
-    all.add(cli.run("verify", "--ledger", "enc.ledger", "--verbose"));
+    all.add(cli.run("verify", "--trust-ledger-pub", "--ledger", "enc.ledger", "--verbose"));
     all.add(cli.run("key", "verifier", "--ledger", "plain.ledger"));
     all.add(cli.run("record", "--json", "d.json", "--ledger", "plain.ledger", "--key-file", "enc.ledger.key", "--verbose"));
     all.add(cli.run("record", "--json", "d.json", "--ledger", "enc.ledger", "--key-file", "plain.ledger.key", "--verbose"));

@@ -73,7 +73,7 @@ class SignalIT {
     new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
     assertThat(p.waitFor()).isEqualTo(130);
     reader.join();
-    Cli.Result v = cli.run("verify", "--ledger", "s.ledger", "--json");
+    Cli.Result v = cli.run("verify", "--trust-ledger-pub", "--ledger", "s.ledger", "--json");
     assertThat(v.code()).as(v.toString()).isZero();
     String export = cli.run("export", "--ledger", "s.ledger").out();
     for (String r : receipts) {

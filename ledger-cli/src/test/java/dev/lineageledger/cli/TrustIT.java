@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,13 +93,23 @@ class TrustIT {
     assertThat(cli.run("init", "--ledger", "p.ledger").code()).isZero();
     String key = cli.run("key", "verifier", "--ledger", "p.ledger").out().strip();
     record("p.ledger", "1");
-    JsonNode unpinned = JSON.readTree(cli.run("verify", "--ledger", "p.ledger", "--json").out());
+    // Secure by default: without --key nothing is trusted, not even the PATH.pub beside it.
+    for (String command : List.of("verify", "consistency")) {
+      Cli.Result refused = command.equals("verify") ? cli.run("verify", "--ledger", "p.ledger")
+          : cli.run("consistency", "x.note", "--ledger", "p.ledger");
+      assertThat(refused.code()).as(refused.toString()).isEqualTo(2);
+      assertThat(refused.out()).isEmpty();
+      assertThat(refused.err().strip()).doesNotContain("\n").startsWith("ledger: no trusted key: pass --key");
+    }
+    assertThat(cli.run("verify", "--ledger", "p.ledger", "--key", key, "--trust-ledger-pub").code())
+        .isEqualTo(2);
+    JsonNode unpinned = JSON.readTree(cli.run("verify", "--trust-ledger-pub", "--ledger", "p.ledger", "--json").out());
     assertThat(unpinned.get("pinned").asBoolean()).isFalse();
     assertThat(unpinned.get("keySource").asText()).endsWith("p.ledger.pub");
     assertThat(unpinned.get("trustedKeys").get(0).asText()).isEqualTo(key);
-    Cli.Result human = cli.run("verify", "--ledger", "p.ledger");
+    Cli.Result human = cli.run("verify", "--trust-ledger-pub", "--ledger", "p.ledger");
     assertThat(human.out()).contains("NOT PINNED");
-    assertThat(human.err()).contains("warning: no --key given");
+    assertThat(human.err()).contains("warning: --trust-ledger-pub: trusting");
     JsonNode pinned = JSON.readTree(cli.run("verify", "--ledger", "p.ledger", "--key", key, "--json").out());
     assertThat(pinned.get("pinned").asBoolean()).isTrue();
     assertThat(cli.run("verify", "--ledger", "p.ledger", "--key", key).out()).contains("pinned with --key");
