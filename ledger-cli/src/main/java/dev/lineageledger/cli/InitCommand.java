@@ -15,12 +15,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
-    description = "Create a ledger and its signing key (PATH.key, owner-only) and verifier key (PATH.pub).",
-    footer = {"", "Examples:", "  ledger init --ledger fraud.ledger --origin bank.example/ml/fraud",
-        "  ledger init --ledger fraud.ledger --key-vault-key https://contoso.vault.azure.net/keys/ledger-kek",
-        "", "With --key-vault-key the signing key is stored only wrapped by that Key Vault RSA key"
+    description = {"Create a ledger and its signing key (PATH.key, owner-only) and verifier key (PATH.pub).",
+        "With --key-vault-key the signing key is stored only wrapped by that Key Vault RSA key"
             + " (PATH.key.wrapped); the identity (DefaultAzureCredential: managed identity,"
-            + " workload identity, environment, az login) needs get, wrapKey and unwrapKey on it."})
+            + " workload identity, environment, az login) needs get, wrapKey and unwrapKey on it."},
+    footer = {"", "Examples:", "  ledger init --ledger fraud.ledger --origin bank.example/ml/fraud",
+        "  ledger init --ledger fraud.ledger --key-vault-key https://contoso.vault.azure.net/keys/ledger-kek"})
 final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LedgerOption ledger;

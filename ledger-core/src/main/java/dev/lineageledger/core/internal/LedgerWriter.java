@@ -133,10 +133,12 @@ public final class LedgerWriter implements AutoCloseable {
     this.resolver = new RefResolver(conn, path);
     this.thread = new Thread(this::run, "ledger-writer");
     this.thread.setDaemon(true);
-    if (checkpointSigner != null) {
+    if (checkpointSigner != null && tailUncovered(conn)) {
       // A crash or a full disk can leave records after the last checkpoint; the first writer
       // that opens the ledger with the key covers them, so that verification of an honest
-      // ledger does not report an uncovered tail for longer than one open.
+      // ledger does not report an uncovered tail for longer than one open. Only then: asking for
+      // the write lock on every open would make a writer that finds the lock held wait twice
+      // (this checkpoint, then its own append), not the --lock-timeout it was given.
       queue.add(Unit.policyCheckpoint());
     }
     this.thread.start();
@@ -564,6 +566,17 @@ public final class LedgerWriter implements AutoCloseable {
     }
     size = dbSize;
     uncoveredSinceNanos = size > lastCheckpointSize ? System.nanoTime() : -1;
+  }
+
+  /** Records after the last checkpoint? A plain read: WAL readers take no lock. */
+  private static boolean tailUncovered(Connection conn) {
+    try (Statement s = conn.createStatement();
+        ResultSet r = s.executeQuery("SELECT (SELECT coalesce(max(seq), -1) + 1 FROM records)"
+            + " > (SELECT coalesce(max(size), 0) FROM checkpoints)")) {
+      return r.next() && r.getBoolean(1);
+    } catch (SQLException e) {
+      return true; // let the writer's own batch report what is wrong
+    }
   }
 
   private void exec(String sql) throws SQLException {
