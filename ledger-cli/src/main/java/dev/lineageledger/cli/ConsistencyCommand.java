@@ -47,7 +47,7 @@ final class ConsistencyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Trust.Keys trust = Trust.keys(keys, trustLedgerPub, ledger, spec.commandLine().getErr(), json);
+    Trust.Keys trust = Trust.keys(keys, trustLedgerPub, ledger, Invocation.of(spec), spec.commandLine().getErr(), json);
     List<VerifierKey> trusted = trust.keys();
     String oldNote = Files.readString(oldFile, StandardCharsets.UTF_8);
     try (Ledger l = ReadOnly.open(ledger)) {

@@ -83,7 +83,7 @@ final class InitCommand implements Callable<Integer> {
     String keyNote;
     if (kek == null) {
       KeyFileWriter.writePrivateKey(keyPath, key, pass);
-      keyNote = pass == null ? "" : ", passphrase-encrypted";
+      keyNote = (pass == null ? "" : ", passphrase-encrypted") + "; keep *.key out of version control";
     } else {
       // Wrapped (and unwrapped once, to prove the identity can open it) before anything is
       // written: a Key Vault failure leaves no file behind.
@@ -94,7 +94,7 @@ final class InitCommand implements Callable<Integer> {
     try (Ledger l = Ledger.create(path, o, mode, LedgerOptions.builder().checkpointSigner(key).build())) {
       KeyFileWriter.writePublicKey(ledger.pubFile(), key.verifierKey());
       spec.commandLine().getOut().printf("created %s (origin %s, %s signing)%n"
-          + "  signing key:  %s (owner-only%s; keep *.key out of version control)%n"
+          + "  signing key:  %s (owner-only%s)%n"
           + "  verifier key: %s%n"
           + "                (also in %s; give it to auditors, who verify with --key)%n",
           path, l.origin(), mode.id(), keyPath, keyNote, key.verifierKey(), ledger.pubFile());

@@ -51,17 +51,18 @@ final class Trust {
   }
 
   /** A vkey string, or a file of one or more vkey lines (such as a rotated PATH.pub). */
-  static List<VerifierKey> parseKey(String arg) throws FormatException, KeyException {
+  static List<VerifierKey> parseKey(String arg, Invocation inv) throws FormatException, KeyException {
     if (arg.isBlank()) {
       // Typically --key "$(cat FILE)" where FILE is missing: an empty path would otherwise
       // name the current directory.
       throw new KeyException("--key is empty: give a verifier key (name+keyid+base64) or a file"
           + " holding one");
     }
-    if (arg.contains("+") && !Files.exists(Path.of(arg))) {
+    // A file is relative to the invocation's working directory, like every other PATH argument.
+    Path p = inv.path(arg);
+    if (arg.contains("+") && !Files.exists(p)) {
       return List.of(VerifierKey.parse(arg.strip()));
     }
-    Path p = Path.of(arg);
     if (!Files.exists(p)) {
       throw new KeyException("--key " + arg + " is neither a verifier key string nor a file");
     }
@@ -69,10 +70,10 @@ final class Trust {
   }
 
   /** The keys given with --key, all of them pinned. */
-  static Keys pinned(List<String> args) throws FormatException, KeyException {
+  static Keys pinned(List<String> args, Invocation inv) throws FormatException, KeyException {
     List<VerifierKey> out = new ArrayList<>();
     for (String a : args) {
-      out.addAll(parseKey(a));
+      out.addAll(parseKey(a, inv));
     }
     return new Keys(List.copyOf(out), true, "--key");
   }
@@ -83,13 +84,13 @@ final class Trust {
    * on stderr unless {@code quiet}). Secure by default: with neither, nothing is trusted and the
    * command is refused, because a file beside the ledger is no evidence about the ledger.
    */
-  static Keys keys(List<String> args, boolean trustLedgerPub, LedgerOption ledger, PrintWriter err,
-      boolean quiet) throws FormatException, KeyException, UsageException {
+  static Keys keys(List<String> args, boolean trustLedgerPub, LedgerOption ledger, Invocation inv,
+      PrintWriter err, boolean quiet) throws FormatException, KeyException, UsageException {
     if (args != null && !args.isEmpty()) {
       if (trustLedgerPub) {
         throw new UsageException("--key and --trust-ledger-pub exclude each other");
       }
-      return pinned(args);
+      return pinned(args, inv);
     }
     if (!trustLedgerPub) {
       throw new UsageException("no trusted key: pass --key with the verifier key you obtained"

@@ -62,7 +62,7 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Terminal t = Terminal.detect();
-    Trust.Keys trust = Trust.keys(keys, trustLedgerPub, ledger, err, json);
+    Trust.Keys trust = Trust.keys(keys, trustLedgerPub, ledger, Invocation.of(spec), err, json);
     VerifyOptions.Builder b = VerifyOptions.builder()
         .trustedKeys(trust.keys()).allowUncoveredTail(allowUncovered);
     if (fromCheckpoint != null) {
