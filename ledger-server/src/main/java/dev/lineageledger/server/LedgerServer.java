@@ -13,6 +13,7 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -65,6 +66,12 @@ public final class LedgerServer {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     http.setRequestHeaderSize(16 * 1024);
+    // Record references contain slashes (dataset:s3://lake/raw@v1), sent percent-encoded in
+    // /v1/lineage/{ref}. Routing is by exact prefix on the decoded path and nothing maps a path
+    // to a file, so an encoded separator is not ambiguous here.
+    http.setUriCompliance(UriCompliance.DEFAULT.with("ledger-refs",
+        UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+        UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
     if (b.certChain != null) {
       char[] pass = new char[32];
       SecureRandom r = new SecureRandom();

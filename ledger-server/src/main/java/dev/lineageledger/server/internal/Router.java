@@ -158,8 +158,10 @@ public final class Router extends Handler.Abstract {
       } else if (path.startsWith("/v1/lineage/")) {
         requireMethod(method, "GET");
         authenticate(req, Role.READER);
-        lineage(java.net.URLDecoder.decode(path.substring("/v1/lineage/".length()),
-            StandardCharsets.UTF_8), Request.extractQueryParameters(req), res, cb);
+        // The raw path, decoded once here: references contain '/' and '+'.
+        String raw = req.getHttpURI().getPath();
+        lineage(org.eclipse.jetty.util.URIUtil.decodePath(raw.substring(raw.indexOf("/v1/lineage/")
+            + "/v1/lineage/".length())), Request.extractQueryParameters(req), res, cb);
       } else {
         throw new BadRequest(404, "path", "no such endpoint");
       }
