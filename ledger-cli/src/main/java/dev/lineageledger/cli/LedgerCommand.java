@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
       InitCommand.class, KeyCommand.class, RecordCommand.class, LogCommand.class,
       ShowCommand.class, VerifyCommand.class, CheckpointCommand.class, ProveCommand.class,
       VerifyProofCommand.class, ConsistencyCommand.class, LineageCommand.class,
-      ExportCommand.class, SyncCommand.class, PurviewCommand.class, DemoCommand.class, picocli.CommandLine.HelpCommand.class},
+      ExportCommand.class, SyncCommand.class, PurviewCommand.class, ServeCommand.class, DemoCommand.class, picocli.CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 integrity failure, 2 usage or input error, 3 I/O or"
         + " environment error.", "Start with: ledger demo"})
 final class LedgerCommand implements Runnable {
