@@ -73,6 +73,10 @@ public class ServeThroughput {
     }
   }
 
+  /** One client for all threads, as a pipeline's process would share one (a pool of 16 connections). */
+  static final HttpClient SHARED = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .executor(java.util.concurrent.Executors.newFixedThreadPool(2)).build();
+
   @State(Scope.Thread)
   public static class Client {
     HttpClient http;
@@ -80,7 +84,7 @@ public class ServeThroughput {
 
     @Setup
     public void setup() {
-      http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      http = SHARED;
     }
   }
 

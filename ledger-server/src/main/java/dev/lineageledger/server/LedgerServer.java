@@ -98,7 +98,8 @@ public final class LedgerServer {
     connector.setHost(host.getHostAddress());
     connector.setPort(b.listen.getPort());
     server.addConnector(connector);
-    router = new Router(b.ledger, b.authenticator, b.maxBodyBytes, b.queueCapacity, accepting::get);
+    router = new Router(b.ledger, b.authenticator, b.maxBodyBytes, b.queueCapacity, accepting::get,
+        pool);
     server.setHandler(new GracefulHandler(router));
     server.setStopTimeout(b.drainMillis);
     server.setStopAtShutdown(false);

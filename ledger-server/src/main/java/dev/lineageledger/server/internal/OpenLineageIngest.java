@@ -35,9 +35,31 @@ public final class OpenLineageIngest {
   private final Ledger ledger;
   private final Object planLock = new Object();
   private final Map<String, CompletableFuture<Receipt>> inflight = new ConcurrentHashMap<>();
+  private final java.util.concurrent.Executor replies;
+  /**
+   * Records this service wrote, by reference, most recent {@value #DURABLE_CACHE} kept: lets
+   * repeated inputs skip the ledger lookup, and closes the window between a lookup and the
+   * planning lock (a key leaves {@link #inflight} only after it is here).
+   */
+  private final Map<String, Long> durable = java.util.Collections.synchronizedMap(
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
 
-  public OpenLineageIngest(Ledger ledger) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> e) {
+          return size() > DURABLE_CACHE;
+        }
+      });
+  private static final int DURABLE_CACHE = 100_000;
+
+  /**
+   * @param replies runs the work after a commit (receipts, JSON, the HTTP reply), so that the
+   *     ledger's single writer thread, which completes the append futures, goes straight back to
+   *     committing the next group
+   */
+  public OpenLineageIngest(Ledger ledger, java.util.concurrent.Executor replies) {
     this.ledger = ledger;
+    this.replies = replies;
   }
 
   /** A planned reference: a fixed value (seq or in-batch ref) or a record another request writes. */
@@ -60,58 +82,87 @@ public final class OpenLineageIngest {
       return CompletableFuture.completedFuture(new Outcome(200, b));
     }
     String tKey = "transform:" + ev.transformName() + "@" + ev.runId;
+    List<OpenLineageEvent.Dataset> all = new ArrayList<>(ev.inputs);
+    if (ev.eventType.equals("COMPLETE")) {
+      all.addAll(ev.outputs);
+    }
+    // Reads first, outside the planning lock: which of these records are stored already. A
+    // record that becomes durable after this read is caught under the lock, because it is
+    // in `inflight` until it is in `durable`.
+    List<String> keys = new ArrayList<>();
+    for (OpenLineageEvent.Dataset d : all) {
+      String version = d.version();
+      if (version == null) {
+        if (d.output()) {
+          version = "run-" + ev.runId;
+        } else {
+          // An unversioned input is the latest version the ledger knows at ingest time.
+          Optional<LedgerRecord> latest = find("dataset:" + d.ledgerName());
+          version = latest.map(r -> r.text("version")).orElse("unversioned");
+        }
+      }
+      keys.add("dataset:" + d.ledgerName() + "@" + version);
+    }
+    Map<String, Long> stored = new java.util.HashMap<>();
+    for (String k : keys) {
+      Long seq = durable.get(k);
+      if (seq == null && !stored.containsKey(k)) {
+        seq = find(k).map(LedgerRecord::seq).orElse(null);
+      }
+      stored.put(k, seq);
+    }
+    Long storedRun = durable.get(tKey);
+    if (storedRun == null) {
+      storedRun = find(tKey).map(LedgerRecord::seq).orElse(null);
+    }
+
     List<Planned> plan = new ArrayList<>();
     List<CompletableFuture<Receipt>> deps = new ArrayList<>();
     Map<String, CompletableFuture<Receipt>> mine = new LinkedHashMap<>();
     synchronized (planLock) {
       CompletableFuture<Receipt> other = inflight.get(tKey);
       if (other != null) {
-        return other.handle((r, err) -> {
+        return other.handleAsync((r, err) -> {
           try {
             return err != null ? retryLater() : existing(ledger.record(r.seq()).orElseThrow(), ev);
           } catch (LedgerException e) {
             throw new java.util.concurrent.CompletionException(e);
           }
-        });
+        }, replies);
       }
-      Optional<LedgerRecord> done = find(tKey);
-      if (done.isPresent()) {
-        return CompletableFuture.completedFuture(existing(done.get(), ev));
+      if (storedRun == null) {
+        storedRun = durable.get(tKey);
+      }
+      if (storedRun != null) {
+        long seq = storedRun;
+        return CompletableFuture.supplyAsync(() -> {
+          try {
+            return existing(ledger.record(seq).orElseThrow(), ev);
+          } catch (LedgerException e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        }, replies);
       }
       List<Ref> ins = new ArrayList<>();
       List<Ref> outs = new ArrayList<>();
       Map<String, Ref> seen = new LinkedHashMap<>();
-      List<OpenLineageEvent.Dataset> all = new ArrayList<>(ev.inputs);
-      if (ev.eventType.equals("COMPLETE")) {
-        all.addAll(ev.outputs);
-      }
-      for (OpenLineageEvent.Dataset d : all) {
-        String version = d.version();
-        if (version == null) {
-          if (d.output()) {
-            version = "run-" + ev.runId.toLowerCase(java.util.Locale.ROOT);
-          } else {
-            // An unversioned input is the latest version the ledger knows at ingest time.
-            Optional<LedgerRecord> latest = find("dataset:" + d.ledgerName());
-            version = latest.map(r -> r.text("version")).orElse("unversioned");
-          }
-        }
-        String key = "dataset:" + d.ledgerName() + "@" + version;
+      for (int i = 0; i < all.size(); i++) {
+        OpenLineageEvent.Dataset d = all.get(i);
+        String key = keys.get(i);
         Ref ref = seen.get(key);
         if (ref == null) {
           CompletableFuture<Receipt> pending = inflight.get(key);
+          Long seq = stored.get(key) != null ? stored.get(key) : durable.get(key);
           if (pending != null) {
             ref = new Ref(null, pending);
             deps.add(pending);
+          } else if (seq != null) {
+            ref = new Ref(F.numberNode(seq), null);
           } else {
-            Optional<LedgerRecord> stored = find(key);
-            if (stored.isPresent()) {
-              ref = new Ref(F.numberNode(stored.get().seq()), null);
-            } else {
-              plan.add(new Planned(key, RecordKind.DATASET, datasetBody(ev, d, version), null, null));
-              mine.put(key, new CompletableFuture<>());
-              ref = new Ref(F.textNode(key), null);
-            }
+            String version = key.substring(key.lastIndexOf('@') + 1);
+            plan.add(new Planned(key, RecordKind.DATASET, datasetBody(ev, d, version), null, null));
+            mine.put(key, new CompletableFuture<>());
+            ref = new Ref(F.textNode(key), null);
           }
           seen.put(key, ref);
         }
@@ -141,11 +192,13 @@ public final class OpenLineageIngest {
             return CompletableFuture.failedFuture(e);
           }
         });
-    return appended.handle((receipts, err) -> {
+    return appended.handleAsync((receipts, err) -> {
       int i = 0;
       for (Map.Entry<String, CompletableFuture<Receipt>> m : mine.entrySet()) {
         if (err == null) {
-          m.getValue().complete(receipts.get(i++));
+          Receipt r = receipts.get(i++);
+          durable.put(m.getKey(), r.seq()); // before leaving inflight: see ingest()
+          m.getValue().complete(r);
         } else {
           m.getValue().completeExceptionally(err);
         }
@@ -167,7 +220,7 @@ public final class OpenLineageIngest {
         r.put("ref", plan.get(k).key());
       }
       return new Outcome(201, b);
-    });
+    }, replies);
   }
 
   private static ArrayNode refs(List<Ref> refs) {

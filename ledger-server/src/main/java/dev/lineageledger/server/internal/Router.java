@@ -68,15 +68,21 @@ public final class Router extends Handler.Abstract {
   private final ObjectMapper mapper;
   private final Map<String, Boolean> idempotencyInFlight = new ConcurrentHashMap<>();
 
+  private final java.util.concurrent.Executor replies;
+
+  /**
+   * @param replies where replies to writes are built and sent, off the ledger's writer thread
+   */
   public Router(Ledger ledger, Authenticator auth, long maxBody, int queueCapacity,
-      BooleanSupplier ready) {
+      BooleanSupplier ready, java.util.concurrent.Executor replies) {
+    this.replies = replies;
     this.ledger = ledger;
     this.auth = auth;
     this.maxBody = maxBody;
     this.queueCapacity = queueCapacity;
     this.admission = new Semaphore(queueCapacity);
     this.ready = ready;
-    this.openLineage = new OpenLineageIngest(ledger);
+    this.openLineage = new OpenLineageIngest(ledger, replies);
     this.metrics = new Metrics(() -> queueCapacity - admission.availablePermits(), this::checkpointAge);
     this.mapper = JsonMapper.builder()
         .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -293,7 +299,7 @@ public final class Router extends Handler.Abstract {
           return CompletableFuture.completedFuture(replay(prior.get(), requestHash));
         }
       }
-      return ledger.appendAllAsync(drafts).handle((receipts, err) -> {
+      return ledger.appendAllAsync(drafts).handleAsync((receipts, err) -> {
         try {
           if (err != null) {
             throw err instanceof CompletionException ce ? ce : new CompletionException(err);
@@ -321,7 +327,7 @@ public final class Router extends Handler.Abstract {
             idempotencyInFlight.remove(stateName);
           }
         }
-      });
+      }, replies);
     });
   }
 
@@ -502,17 +508,33 @@ public final class Router extends Handler.Abstract {
 
   private byte[] readBody(Request req) throws BadRequest, IOException {
     long declared = req.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-    if (declared > maxBody) {
-      throw new BadRequest(413, "body", "the body is larger than " + maxBody + " bytes");
-    }
     try (InputStream in = Content.Source.asInputStream(req)) {
+      if (declared > maxBody) {
+        tooLarge(in, maxBody);
+      }
       byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
       if (b.length > maxBody) {
-        throw new BadRequest(413, "body", "the body is larger than " + maxBody + " bytes");
+        tooLarge(in, maxBody);
       }
       return b;
     }
   }
+
+  /**
+   * Refuses an oversized body. A modest excess is read and discarded first, so that the client,
+   * still sending, receives the 413 instead of a reset connection; a larger one is cut off.
+   */
+  private static void tooLarge(InputStream in, long max) throws BadRequest, IOException {
+    long skipped = 0;
+    byte[] sink = new byte[8192];
+    int n;
+    while (skipped < DRAIN_LIMIT && (n = in.read(sink)) > 0) {
+      skipped += n;
+    }
+    throw new BadRequest(413, "body", "the body is larger than " + max + " bytes");
+  }
+
+  private static final long DRAIN_LIMIT = 4L << 20;
 
   private JsonNode readJson(Request req) throws BadRequest, IOException {
     return parse(readBody(req));
