@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ledger", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = {"Tamper-evident, signed, append-only audit trail of ML lineage.", ""},
     footer = {"", "Exit codes: 0 ok, 1 integrity failure, 2 usage or input error, 3 I/O or"
-        + " environment error.", "Start with: ledger demo"})
+        + " environment error, 4 intact but not yet covered by a signed checkpoint (verify).",
+        "Start with: ledger demo"})
 final class LedgerCommand implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -15,7 +16,7 @@ final class LedgerCommand implements java.util.concurrent.Callable<Integer> {
       InitCommand.class, KeyCommand.class, RecordCommand.class, LogCommand.class,
       ShowCommand.class, VerifyCommand.class, CheckpointCommand.class, ProveCommand.class,
       VerifyProofCommand.class, ConsistencyCommand.class, LineageCommand.class,
-      ExportCommand.class, SyncCommand.class, PurviewCommand.class, DemoCommand.class,
+      ExportCommand.class, SyncCommand.class, PurviewCommand.class, ServeCommand.class, DemoCommand.class,
       HelpCommand.class);
 
   /** The command class named {@code name}, or null. */

@@ -481,6 +481,27 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
+  /**
+   * The RFC 9162 §2.1.1 hash of the perfect subtree at height {@code level} and position {@code
+   * index}: over records {@code [index * 2^level, (index + 1) * 2^level)}; level 0 is a leaf
+   * hash. These are the hashes C2SP tlog-tiles serves (tile level L holds tree level 8L). A
+   * point read of a stored node: the subtree must be complete in the current tree.
+   */
+  public Hash subtreeHash(int level, long index) throws LedgerException {
+    if (level < 0 || level > 62 || index < 0 || index > (Long.MAX_VALUE >> level) - 1) {
+      throw new InvalidRecordException("level", "subtree " + level + "/" + index + " is out of range");
+    }
+    long end = (index + 1) << level;
+    long n = size();
+    if (end > n) {
+      throw new InvalidRecordException("index", "subtree " + level + "/" + index
+          + " is not complete in a tree of size " + n);
+    }
+    synchronized (readLock) {
+      return new StoredSubtrees(readConn, path).subtree(level, index);
+    }
+  }
+
   /** RFC 9162 §2.1.3 inclusion proof of record {@code seq} in the tree of {@code treeSize}. */
   public InclusionProof proveInclusion(long seq, long treeSize) throws LedgerException {
     checkSize(treeSize);
