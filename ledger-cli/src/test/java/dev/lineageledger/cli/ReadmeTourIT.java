@@ -73,7 +73,8 @@ class ReadmeTourIT {
     String script = "set -euo pipefail\n"
         + "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n"
         + "set -x\n"
-        + String.join("\n", tour).replace("8585", String.valueOf(port)) + "\n";
+        + String.join("\n", tour).replace("8585", String.valueOf(port))
+            .replace("127.0.0.1:8080", "127.0.0.1:" + freePort()) + "\n";
     Files.writeString(dir.resolve("tour.sh"), script);
 
     ProcessBuilder pb = new ProcessBuilder("bash", "tour.sh").directory(dir.toFile())
@@ -95,7 +96,10 @@ class ReadmeTourIT {
     assertThat(code).as("the README tour failed; its log (set -x):%n%s", log).isZero();
     // What the tour promises, checked on its results.
     assertThat(log).contains("OK: record 4").contains("rotated the signing key of fraud.ledger")
-        .contains("\"qualifiedName\":\"ledger://bank.example/ml/fraud/4\"");
+        .contains("\"qualifiedName\":\"ledger://bank.example/ml/fraud/4\"")
+        .contains("\"ref\":\"transform:airflow/orders_dag.load_orders@0193f1c2-1b2a-7c3d-8e4f-5a6b7c8d9e0f\"")
+        .contains("ledger serve: stopped; checkpoint at size 3")
+        .contains("OK: 3 records verified");
     assertThat(Files.readString(dir.resolve("fraud.vkey")).strip())
         .startsWith("bank.example/ml/fraud+");
     assertThat(Files.size(dir.resolve("proof.json"))).isPositive();
