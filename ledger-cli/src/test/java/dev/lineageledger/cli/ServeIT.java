@@ -140,7 +140,7 @@ class ServeIT {
     new ProcessBuilder("kill", "-TERM", String.valueOf(again.process().pid())).start().waitFor();
     assertThat(again.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(again.process().exitValue()).isZero();
-    Cli.Result v = new Cli(dir).run("verify", "--ledger", "s.ledger");
+    Cli.Result v = new Cli(dir).run("verify", "--ledger", "s.ledger", "--key", "s.ledger.pub");
     assertThat(v.code()).as(v.toString()).isZero();
   }
 
