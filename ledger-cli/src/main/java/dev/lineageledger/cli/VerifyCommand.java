@@ -109,7 +109,8 @@ final class VerifyCommand implements Callable<Integer> {
   static ObjectNode toJson(VerificationReport r) {
     ObjectNode o = Json.object();
     o.put("ok", r.ok());
-    // An uncovered tail alone is not tampering: told apart, with its own exit code (4).
+    // An uncovered tail alone of a per-record ledger (every tail record's signature verified) is
+    // not tampering: told apart, with its own exit code (4). In checkpoint-only mode it is exit 1.
     o.put("uncoveredTail", r.onlyUncoveredTail());
     o.put("size", newRecords(r));
     o.put("treeSize", r.size());
@@ -163,9 +164,9 @@ final class VerifyCommand implements Callable<Integer> {
     }
     if (r.onlyUncoveredTail()) {
       out.println(t.bold("UNCOVERED") + ": " + scope + " verified, but records " + r.coveredSize()
-          + ".." + (r.size() - 1) + " are not yet covered by a signed checkpoint (not tampering:"
-          + " a crash or a full disk can leave such a tail; 'ledger checkpoint --new' or the next"
-          + " 'ledger record' covers it).");
+          + ".." + (r.size() - 1) + " are not yet covered by a signed checkpoint; each carries a"
+          + " valid record signature (not tampering: a crash or a full disk can leave such a tail;"
+          + " 'ledger checkpoint --new' or the next 'ledger record' covers it).");
       return;
     }
     out.println(t.red("FAILED") + ": " + r.failureCount() + " integrity failure"

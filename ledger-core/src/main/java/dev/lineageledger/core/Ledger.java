@@ -249,7 +249,20 @@ public final class Ledger implements AutoCloseable {
     if (writer == null) {
       throw new LedgerException("the ledger is open read-only");
     }
-    return await(writer.requestCheckpoint());
+    return await(writer.requestCheckpoint(false));
+  }
+
+  /**
+   * Like {@link #checkpoint()}, but also covers records after the last checkpoint that this
+   * writer did not build and cannot authenticate (in checkpoint-only mode: any such tail, since
+   * its records carry no signature). Signing vouches for them: call this only after reviewing
+   * them (docs/FORMAT.md §9, "Uncovered tail").
+   */
+  public StoredCheckpoint checkpointAcceptingTail() throws LedgerException {
+    if (writer == null) {
+      throw new LedgerException("the ledger is open read-only");
+    }
+    return await(writer.requestCheckpoint(true));
   }
 
   /**

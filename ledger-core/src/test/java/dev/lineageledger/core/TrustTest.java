@@ -163,8 +163,8 @@ class TrustTest {
   @Test
   void anUncoveredTailIsToldApartAndCoveredByTheNextWriterThatOpens() throws Exception {
     Path f = dir.resolve("tail.ledger");
-    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, SigningMode.CHECKPOINT_ONLY,
-        keys.options().checkpointOnClose(false).build())) {
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, SigningMode.PER_RECORD,
+        keys.options().checkpointOnClose(false).checkpointIntervalMillis(0).build())) {
       TestLedgers.pipeline(l, 1);
       l.checkpoint();
       l.append(TestLedgers.dataset("after-crash", "1", 5));
@@ -184,6 +184,93 @@ class TrustTest {
     // Tampering is never reported as "only uncovered".
     sql(f, "DROP TRIGGER records_no_update", "UPDATE records SET actor = 'x' WHERE seq = 1");
     assertThat(verify(f).onlyUncoveredTail()).isFalse();
+  }
+
+  /** Deletes the checkpoints (and their signatures) of size greater than {@code keep}. */
+  private static void dropCheckpointsAbove(Path f, long keep) throws Exception {
+    sql(f, "DROP TRIGGER checkpoints_no_delete", "DROP TRIGGER checkpoint_signatures_no_delete",
+        "DELETE FROM checkpoint_signatures WHERE size > " + keep,
+        "DELETE FROM checkpoints WHERE size > " + keep);
+  }
+
+  @Test
+  void checkpointOnlyBatchesCommitWithTheirOwnCheckpoint() throws Exception {
+    Path f = dir.resolve("co-batch.ledger");
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, SigningMode.CHECKPOINT_ONLY,
+        keys.options().checkpointOnClose(false).checkpointIntervalMillis(0).build())) {
+      TestLedgers.pipeline(l, 1);
+      // No timer, no close: the checkpoint came with the batch, so no honest tail exists.
+      assertThat(l.latestCheckpoint().orElseThrow().size()).isEqualTo(l.size());
+    }
+    assertThat(verify(f).ok()).isTrue();
+  }
+
+  @Test
+  void anUnsignedTailOfACheckpointOnlyLedgerIsNeverCoveredWithoutTheOperator() throws Exception {
+    Path f = dir.resolve("co-tail.ledger");
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, SigningMode.CHECKPOINT_ONLY,
+        keys.options().checkpointOnClose(false).build())) {
+      TestLedgers.pipeline(l, 1);
+      l.checkpoint();
+    }
+    long covered;
+    try (Ledger l = Ledger.open(f, LedgerOptions.readOnly())) {
+      covered = l.size();
+    }
+    // Records nobody signed after the last checkpoint: what an insertion by whoever can write
+    // the file looks like (and, before checkpoints came with their batch, a crash).
+    try (Ledger l = Ledger.open(f, keys.options().checkpointOnClose(false).build())) {
+      l.append(TestLedgers.dataset("inserted", "1", 7));
+    }
+    dropCheckpointsAbove(f, covered);
+    VerificationReport r = verify(f);
+    assertThat(r.firstFailure().orElseThrow().reason()).isEqualTo(FailureReason.UNCOVERED);
+    assertThat(r.onlyUncoveredTail()).as("not 'not tampering' in checkpoint-only mode").isFalse();
+    assertThat(r.firstFailure().orElseThrow().message()).contains("--accept-tail");
+    // A writer that opens (and closes, and appends) never signs over the tail.
+    try (Ledger l = Ledger.open(f, keys.options().build())) {
+      Thread.sleep(50);
+      assertThatThrownBy(() -> l.append(TestLedgers.dataset("honest", "1", 8)))
+          .isInstanceOfSatisfying(LedgerStorageException.class,
+              e -> assertThat(e.reason()).isEqualTo(LedgerStorageException.Reason.CORRUPT))
+          .hasMessageContaining("--accept-tail");
+      assertThatThrownBy(l::checkpoint).hasMessageContaining("carry no signature");
+    }
+    try (Ledger l = Ledger.open(f, LedgerOptions.readOnly())) {
+      assertThat(l.latestCheckpoint().orElseThrow().size()).isEqualTo(covered);
+      assertThat(l.size()).isEqualTo(covered + 1);
+    }
+    // The operator's explicit acceptance covers it; appends work again.
+    try (Ledger l = Ledger.open(f, keys.options().build())) {
+      assertThat(l.checkpointAcceptingTail().size()).isEqualTo(covered + 1);
+      l.append(TestLedgers.dataset("honest", "1", 8));
+    }
+    assertThat(verify(f).ok()).isTrue();
+  }
+
+  @Test
+  void aPerRecordTailIsCoveredOnlyOnceItsSignaturesVerify() throws Exception {
+    Path f = dir.resolve("pr-tail.ledger");
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, SigningMode.PER_RECORD,
+        keys.options().checkpointOnClose(false).checkpointIntervalMillis(0).build())) {
+      TestLedgers.pipeline(l, 1);
+      l.checkpoint();
+      l.append(TestLedgers.dataset("tail", "1", 5));
+    }
+    long size;
+    try (Ledger l = Ledger.open(f, LedgerOptions.readOnly())) {
+      size = l.size();
+    }
+    // The tail record's signature replaced by another record's: it no longer authenticates.
+    sql(f, "DROP TRIGGER records_no_update",
+        "UPDATE records SET sig = (SELECT sig FROM records WHERE seq = 0) WHERE seq = " + (size - 1));
+    try (Ledger l = Ledger.open(f, keys.options().build())) {
+      assertThatThrownBy(() -> l.append(TestLedgers.dataset("honest", "1", 8)))
+          .hasMessageContaining("do not verify under its key");
+    }
+    try (Ledger l = Ledger.open(f, LedgerOptions.readOnly())) {
+      assertThat(l.latestCheckpoint().orElseThrow().size()).isEqualTo(size - 1);
+    }
   }
 
   // ------------------------------------------------------------ FORMAT.md rules, re-signed

@@ -251,7 +251,10 @@ public final class LedgerVerifier {
     // A checkpoint that failed already explains why records are uncovered.
     if (coveredSize < size && !opts.allowUncoveredTail() && !checkpointFailed) {
       fail(coveredSize, FailureReason.UNCOVERED, "records " + coveredSize + ".." + (size - 1)
-          + " are not covered by a valid signed checkpoint (sign one with 'ledger checkpoint --new')");
+          + " are not covered by a valid signed checkpoint" + (mode == SigningMode.PER_RECORD
+              ? " (sign one with 'ledger checkpoint --new')"
+              : "; in a checkpoint-only ledger they carry no signature, so nothing tells them from"
+                  + " an insertion: review them, then 'ledger checkpoint --new --accept-tail'"));
     }
     if (opts.progress().isPresent()) {
       opts.progress().get().progress(size - from, size - from);
@@ -465,7 +468,7 @@ public final class LedgerVerifier {
     List<VerificationFailure> sorted = new ArrayList<>(failures);
     sorted.sort(Comparator.comparingLong(f -> f.seq() < 0 ? Long.MAX_VALUE : f.seq()));
     return new VerificationReport(from, size, cps, covered, latest, fromTrusted, sorted, failureCount,
-        opts.trustedKeys(), log == null ? opts.trustedKeys() : log.keys().keys());
+        opts.trustedKeys(), log == null ? opts.trustedKeys() : log.keys().keys(), mode);
   }
 
   private Map<String, String> meta() throws SQLException {
