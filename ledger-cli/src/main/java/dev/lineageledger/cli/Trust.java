@@ -51,17 +51,18 @@ final class Trust {
   }
 
   /** A vkey string, or a file of one or more vkey lines (such as a rotated PATH.pub). */
-  static List<VerifierKey> parseKey(String arg) throws FormatException, KeyException {
+  static List<VerifierKey> parseKey(String arg, Invocation inv) throws FormatException, KeyException {
     if (arg.isBlank()) {
       // Typically --key "$(cat FILE)" where FILE is missing: an empty path would otherwise
       // name the current directory.
       throw new KeyException("--key is empty: give a verifier key (name+keyid+base64) or a file"
           + " holding one");
     }
-    if (arg.contains("+") && !Files.exists(Path.of(arg))) {
+    // A file name is relative to the invocation's working directory, as every other path is.
+    if (arg.contains("+") && !Files.exists(inv.path(arg))) {
       return List.of(VerifierKey.parse(arg.strip()));
     }
-    Path p = Path.of(arg);
+    Path p = inv.path(arg);
     if (!Files.exists(p)) {
       throw new KeyException("--key " + arg + " is neither a verifier key string nor a file");
     }
@@ -69,10 +70,10 @@ final class Trust {
   }
 
   /** The keys given with --key, all of them pinned. */
-  static Keys pinned(List<String> args) throws FormatException, KeyException {
+  static Keys pinned(List<String> args, Invocation inv) throws FormatException, KeyException {
     List<VerifierKey> out = new ArrayList<>();
     for (String a : args) {
-      out.addAll(parseKey(a));
+      out.addAll(parseKey(a, inv));
     }
     return new Keys(List.copyOf(out), true, "--key");
   }
@@ -89,7 +90,7 @@ final class Trust {
       if (trustLedgerPub) {
         throw new UsageException("--key and --trust-ledger-pub exclude each other");
       }
-      return pinned(args);
+      return pinned(args, ledger.invocation());
     }
     if (!trustLedgerPub) {
       throw new UsageException("no trusted key: pass --key with the verifier key you obtained"

@@ -56,7 +56,7 @@ final class VerifyProofCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Trust.Keys trust = Trust.pinned(keys);
+    Trust.Keys trust = Trust.pinned(keys, Invocation.of(spec));
     List<VerifierKey> trusted = trust.keys();
     InclusionProofFile p = InclusionProofFile.parse(Files.readAllBytes(proofFile));
     long index = p.index();
