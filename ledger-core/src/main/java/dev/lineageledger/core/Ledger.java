@@ -302,13 +302,17 @@ public final class Ledger implements AutoCloseable {
     checkSize(treeSize);
     List<KeyRecordProof> out = new ArrayList<>();
     synchronized (readLock) {
-      try (PreparedStatement ps = readConn.prepareStatement(
-          "SELECT seq, body, sig FROM records WHERE kind = 'key' AND seq < ? ORDER BY seq")) {
+      // docs/FORMAT.md §4.1: key records are found from their signed bytes, never the kind column.
+      try (PreparedStatement ps = readConn.prepareStatement("SELECT seq, body, sig FROM records"
+          + " WHERE " + KeyHistory.KEY_CANDIDATES + " AND seq >= 0 AND seq < ? ORDER BY seq")) {
         ps.setLong(1, treeSize);
         ProofBuilder proofs = new ProofBuilder(new StoredSubtrees(readConn, path));
         try (ResultSet r = ps.executeQuery()) {
           while (r.next()) {
             long seq = r.getLong(1);
+            if (!KeyHistory.isKeyRecord(r.getBytes(2))) {
+              continue;
+            }
             out.add(new KeyRecordProof(seq, r.getBytes(2), r.getBytes(3),
                 proofs.inclusion(seq, treeSize).path()));
           }
