@@ -428,7 +428,8 @@ public final class Ledger implements AutoCloseable {
     List<LedgerRecord> out = new ArrayList<>();
     synchronized (readLock) {
       try (PreparedStatement ps = readConn.prepareStatement(
-          "SELECT seq, leaf_hash, body, sig FROM records " + where + " ORDER BY seq LIMIT ?")) {
+          // §7: rows outside [0, size) are no records (verify reports them); never shown.
+          "SELECT seq, leaf_hash, body, sig FROM records " + where + " AND seq >= 0 ORDER BY seq LIMIT ?")) {
         int i = 1;
         for (Object a : args) {
           ps.setObject(i++, a);
@@ -567,7 +568,8 @@ public final class Ledger implements AutoCloseable {
               ps = readConn.prepareStatement(
                   "SELECT e.src, e.dst, e.role, r.seq, r.kind, r.name, r.version, r.leaf_hash"
                       + " FROM edges e JOIN records r ON r.seq = e." + (from.equals("dst") ? "src" : "dst")
-                      + " WHERE e." + from + " IN (" + in + ")");
+                      + " WHERE e." + from + " IN (" + in + ")"
+                      + " AND e.record_seq >= 0 AND e.src >= 0 AND e.dst >= 0 AND r.seq >= 0");
               byChunkSize.put(chunk.size(), ps);
             }
             for (int j = 0; j < chunk.size(); j++) {
@@ -608,7 +610,7 @@ public final class Ledger implements AutoCloseable {
 
   private LineageGraph.Node node(long seq, int depth) throws SQLException {
     try (PreparedStatement ps = readConn.prepareStatement(
-        "SELECT kind, name, version, leaf_hash FROM records WHERE seq = ?")) {
+        "SELECT kind, name, version, leaf_hash FROM records WHERE seq = ? AND seq >= 0")) {
       ps.setLong(1, seq);
       try (ResultSet r = ps.executeQuery()) {
         return r.next() ? new LineageGraph.Node(seq, r.getString(1), r.getString(2),

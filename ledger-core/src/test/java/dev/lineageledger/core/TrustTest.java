@@ -158,6 +158,44 @@ class TrustTest {
     }
   }
 
+  // ------------------------------------------------------------ rows outside [0, size)
+
+  @ParameterizedTest
+  @EnumSource(SigningMode.class)
+  void rowsOutsideTheLogAreReportedAndNeverRead(SigningMode mode) throws Exception {
+    Path edges = pipelineLedger("out-edges-" + mode + ".ledger", mode);
+    LineageGraph before;
+    try (Ledger l = Ledger.open(edges, LedgerOptions.readOnly())) {
+      before = l.lineage(4, LineageDirection.UPSTREAM, 0);
+    }
+    sql(edges, "INSERT INTO edges VALUES (-1, 7, 4, 'inputs')", "INSERT INTO edges VALUES (-5, 8, 4, 'inputs')");
+    VerificationReport e = verify(edges);
+    assertThat(e.failures()).anyMatch(f -> f.reason() == FailureReason.EDGE_MISMATCH);
+    try (Ledger l = Ledger.open(edges, LedgerOptions.readOnly())) {
+      assertThat(l.lineage(4, LineageDirection.UPSTREAM, 0).links()).isEqualTo(before.links());
+    }
+
+    Path recs = pipelineLedger("out-recs-" + mode + ".ledger", mode);
+    sql(recs, "INSERT INTO records SELECT -1, randomblob(32), body, sig, nodes, kind, name, 'evil',"
+        + " actor, time, signer FROM records WHERE seq = 4");
+    VerificationReport r = verify(recs);
+    assertThat(r.failures()).anyMatch(f -> f.reason() == FailureReason.MISSING_RECORD);
+    try (Ledger l = Ledger.open(recs, LedgerOptions.readOnly())) {
+      assertThat(l.record(-1)).isEmpty();
+      assertThatThrownBy(() -> l.resolve("model:fraud-detector@evil"))
+          .isInstanceOf(LedgerException.class);
+    }
+
+    Path cps = pipelineLedger("out-cps-" + mode + ".ledger", mode);
+    sql(cps, "INSERT INTO checkpoints(size, root, body, created) SELECT -1, root, body, created"
+        + " FROM checkpoints ORDER BY size LIMIT 1");
+    assertThat(verify(cps).failures()).anyMatch(f -> f.reason() == FailureReason.CHECKPOINT_MALFORMED);
+    // The writer takes its genesis key from real checkpoints only.
+    try (Ledger l = Ledger.open(cps, keys.options().build())) {
+      l.append(TestLedgers.dataset("after", "1", 9));
+    }
+  }
+
   // ------------------------------------------------------------ uncovered tail
 
   @Test

@@ -108,6 +108,23 @@ public final class LedgerVerifier {
     if (orphans > 0) {
       fail(-1, FailureReason.CHECKPOINT_MALFORMED, orphans + " checkpoint signature rows belong to no checkpoint");
     }
+    // docs/FORMAT.md §7: every sequence number and size lies in [0, size]; rows outside it are
+    // read by nothing below, so they are reported here (readers bound their queries too).
+    long outside = scalar("SELECT count(*) FROM records WHERE seq < 0");
+    if (outside > 0) {
+      fail(-1, FailureReason.MISSING_RECORD, outside + " record rows have a negative sequence number");
+    }
+    long badEdges = scalar("SELECT count(*) FROM edges WHERE record_seq < 0 OR src < 0 OR dst < 0"
+        + " OR record_seq >= " + dbSize + " OR src >= " + dbSize + " OR dst >= " + dbSize);
+    if (badEdges > 0) {
+      fail(-1, FailureReason.EDGE_MISMATCH, badEdges + " edge rows name sequence numbers outside 0.."
+          + (dbSize - 1));
+    }
+    long badCps = scalar("SELECT (SELECT count(*) FROM checkpoints WHERE size < 0)"
+        + " + (SELECT count(*) FROM checkpoint_signatures WHERE size < 0)");
+    if (badCps > 0) {
+      fail(-1, FailureReason.CHECKPOINT_MALFORMED, badCps + " checkpoint rows have a negative size");
+    }
     KeyHistory keys = new KeyHistory(opts.trustedKeys());
     long from = 0;
     long coveredSize = 0;

@@ -49,7 +49,7 @@ public final class SignedHistory {
 
   private static void checkMeta(Connection conn, Path path, String origin, SigningMode mode)
       throws SQLException, LedgerException {
-    String firstBody = string(conn, "SELECT body FROM checkpoints ORDER BY size LIMIT 1");
+    String firstBody = string(conn, "SELECT body FROM checkpoints WHERE size >= 0 ORDER BY size LIMIT 1");
     if (firstBody != null && !firstBody.startsWith(origin + "\n")) {
       throw corrupt(path, "its ledger_meta origin '" + origin + "' is not the origin its signed"
           + " checkpoints name");
