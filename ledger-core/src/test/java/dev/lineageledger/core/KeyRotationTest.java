@@ -54,7 +54,7 @@ class KeyRotationTest {
         .hasMessageContaining("not one this ledger's signed key history trusts now");
     try (Ledger l = Ledger.openAsAttacker(f, with(oldKey))) {
       Receipt late = l.append(RecordDraft.builder(RecordKind.KEY, "attacker")
-          .put("action", "add").put("key", Ed25519Signer.generate("x.example/y").verifierKey().toString())
+          .put("action", "add").put("key", Ed25519Signer.generate(TestLedgers.ORIGIN).verifierKey().toString())
           .build());
       assertThatThrownBy(() -> l.verify(VerifyOptions.builder()
           .trustedKeys(List.of(oldKey.verifierKey())).allowUncoveredTail(true).build()))

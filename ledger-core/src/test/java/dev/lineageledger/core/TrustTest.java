@@ -331,6 +331,33 @@ class TrustTest {
   }
 
   @ParameterizedTest
+  @EnumSource(SigningMode.class)
+  void aKeyRecordCannotBringInAnotherLogsKey(SigningMode mode) throws Exception {
+    VerifierKey stranger = Ed25519Signer.generate("other.example/z").verifierKey();
+    try (Ledger l = keys.create(dir.resolve("kz-" + mode + ".ledger"), mode)) {
+      assertThatThrownBy(() -> l.addKey("sec", stranger, null))
+          .isInstanceOf(InvalidRecordException.class).hasMessageContaining("body.key")
+          .hasMessageContaining("origin");
+      assertThat(l.size()).isZero();
+    }
+    // Written anyway (re-signed by the ledger's key): the verifier reports it.
+    Path f = dir.resolve("kz-forged-" + mode + ".ledger");
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, mode,
+        keys.options().checkpointOnClose(false).checkpointIntervalMillis(0).build())) {
+      TestLedgers.pipeline(l, 1);
+      l.checkpoint();
+      l.addKey("sec", Ed25519Signer.generate(TestLedgers.ORIGIN).verifierKey(), null);
+    }
+    dropCheckpointsAbove(f, 0);
+    Forge.rewriteLast(f, keys.key, TestLedgers.ORIGIN,
+        e -> ((ObjectNode) e.get("body")).put("key", stranger.toString()));
+    VerificationReport r = verify(f, VerifyOptions.builder()
+        .trustedKeys(List.of(keys.key.verifierKey())).allowUncoveredTail(true).build());
+    assertThat(r.firstFailure().orElseThrow().reason()).isEqualTo(FailureReason.INVALID_RECORD);
+    assertThat(r.firstFailure().orElseThrow().message()).contains("origin");
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"2026-11-01T00:00:00Z", "2026-13-01T00:00:00.000Z", "2026-02-30T00:00:00.000Z",
       "2026-11-01t00:00:00.000z", "2026-11-01T24:00:00.000Z", "2026-11-01 00:00:00.000Z"})
   void envelopeTimeMustBeARealMillisecondUtcInstant(String time) throws Exception {

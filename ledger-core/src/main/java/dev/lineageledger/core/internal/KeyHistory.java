@@ -86,6 +86,12 @@ public final class KeyHistory {
     } catch (FormatException e) {
       throw new VerificationException("key record names no valid key: " + e.getMessage(), e);
     }
+    if (!k.name().equals(origin)) {
+      // §3.3, §4.1: a log's key name is its origin; another log's (or a witness's) key never
+      // joins this log's trust set.
+      throw new VerificationException("key record names key " + label(k) + ", but this log's"
+          + " keys are named after its origin");
+    }
     switch (body.path("action").asText()) {
       case "add" -> keys.put(label(k), k);
       case "revoke" -> keys.remove(label(k));

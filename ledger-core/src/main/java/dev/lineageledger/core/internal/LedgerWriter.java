@@ -463,6 +463,11 @@ public final class LedgerWriter implements AutoCloseable {
       throw new InvalidRecordException("body", prefix + cycle);
     }
     String kind = d.kind().name();
+    try {
+      RecordSchema.checkKeyOrigin(kind, body, origin);
+    } catch (InvalidRecordException e) {
+      throw prefix.isEmpty() ? e : new InvalidRecordException(e.field(), prefix + e.reason(), e);
+    }
     String[] id = RecordSchema.identity(kind, body);
     if (id != null) {
       // docs/FORMAT.md §3.5: a version is immutable. The same content again is the same fact
