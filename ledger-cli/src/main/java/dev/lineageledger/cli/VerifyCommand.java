@@ -73,7 +73,10 @@ final class VerifyCommand implements Callable<Integer> {
       b.progress(progress::update);
     }
     VerificationReport report;
+    String origin;
     try (Ledger l = ReadOnly.open(ledger)) {
+      // Named in the output: with a keyring, OK alone would not say which log was verified.
+      origin = l.origin();
       try {
         report = l.verify(b.build());
       } catch (LedgerVerificationException e) {
@@ -96,10 +99,12 @@ final class VerifyCommand implements Callable<Integer> {
     }
     if (json) {
       ObjectNode o = toJson(report);
+      o.put("origin", origin);
       trust.addTo(o);
       out.println(Json.write(o));
     } else {
       printHuman(out, t, report);
+      out.println("  origin " + dev.lineageledger.core.internal.TextRules.escape(origin));
       out.println("  " + trust.describe());
     }
     return report.ok() ? ExitCodes.OK

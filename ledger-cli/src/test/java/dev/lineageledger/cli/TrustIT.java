@@ -59,8 +59,11 @@ class TrustIT {
     // verify: the original key, and the multi-line PATH.pub the CLI wrote itself.
     Cli.Result v1 = cli.run("verify", "--ledger", "r.ledger", "--key", original, "--json");
     assertThat(v1.code()).as(v1.toString()).isZero();
+    // The report names the log it verified (a keyring could match several).
+    assertThat(JSON.readTree(v1.out()).get("origin").asText()).isEqualTo("ci.example/r");
     Cli.Result v2 = cli.run("verify", "--ledger", "r.ledger", "--key", "r.ledger.pub");
     assertThat(v2.code()).as(v2.toString()).isZero();
+    assertThat(v2.out()).contains("\n  origin ci.example/r\n");
     // consistency: the old checkpoint and the latest, opened with the original key only.
     Cli.Result c = cli.run("consistency", "old.note", "--ledger", "r.ledger", "--key", original);
     assertThat(c.code()).as(c.toString()).isZero();

@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Ledger implements AutoCloseable {
-  private static final Pattern ORIGIN = Pattern.compile("[\\x21-\\x7e&&[^+]][\\x21-\\x7e]{0,254}");
+  /** docs/FORMAT.md §5: 1..255 printable ASCII characters, no space, no '+' anywhere. */
+  private static final Pattern ORIGIN = Pattern.compile("[\\x21-\\x7e&&[^+]]{1,255}");
 
   private final Path path;
   private final String origin;
@@ -82,6 +83,12 @@ public final class Ledger implements AutoCloseable {
           + " has ledger_meta format '" + dev.lineageledger.core.internal.TextRules.escape(meta.get("format")) + "' version '"
           + dev.lineageledger.core.internal.TextRules.escape(meta.get("format_version")) + "'; this build reads lineage-ledger"
           + " version " + Envelope.FORMAT_VERSION, null);
+    }
+    if (writeConn != null && !ORIGIN.matcher(origin).matches()) {
+      // A writer would sign checkpoints naming it; verification reports it (ledger-meta).
+      throw new LedgerStorageException(LedgerStorageException.Reason.CORRUPT, path
+          + " has an invalid origin '" + dev.lineageledger.core.internal.TextRules.escape(origin)
+          + "' in ledger_meta (docs/FORMAT.md §5)", null);
     }
     if (writeConn != null && checkKeyHistory) {
       List<VerifierKey> signing = new ArrayList<>();

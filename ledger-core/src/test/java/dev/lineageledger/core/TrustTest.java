@@ -158,6 +158,22 @@ class TrustTest {
     }
   }
 
+  // ------------------------------------------------------------ origin
+
+  @Test
+  void anOriginWithAPlusOrAnInvalidStoredOriginIsRefused() throws Exception {
+    assertThatThrownBy(() -> Ledger.create(dir.resolve("plus.ledger"), "example.com/a+b",
+        SigningMode.PER_RECORD, keys.options().build())).isInstanceOf(InvalidRecordException.class).hasMessageContaining("'+'");
+    Path f = pipelineLedger("origin.ledger", SigningMode.PER_RECORD);
+    sql(f, "UPDATE ledger_meta SET value = 'test.example/ledger' || char(27) || '[2J'"
+        + " WHERE key = 'origin'");
+    // A writer refuses it as corrupt (one line, escaped), never an internal error.
+    assertThatThrownBy(() -> Ledger.open(f, keys.options().build()))
+        .isInstanceOfSatisfying(LedgerStorageException.class,
+            e -> assertThat(e.reason()).isEqualTo(LedgerStorageException.Reason.CORRUPT))
+        .hasMessageContaining("invalid origin").hasMessageNotContaining("\u001b");
+  }
+
   // ------------------------------------------------------------ rows outside [0, size)
 
   @ParameterizedTest
