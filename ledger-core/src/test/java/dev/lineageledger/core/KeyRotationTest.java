@@ -192,6 +192,54 @@ class KeyRotationTest {
 
   @ParameterizedTest
   @EnumSource(SigningMode.class)
+  void aWriterOpenWhileAnotherProcessRotatesStopsSigningWithTheRevokedKey(SigningMode mode)
+      throws Exception {
+    Path f = dir.resolve("concurrent-" + mode + ".ledger");
+    Ed25519Signer oldKey = Ed25519Signer.generate(TestLedgers.ORIGIN);
+    Ed25519Signer newKey = Ed25519Signer.generate(TestLedgers.ORIGIN);
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, mode, with(oldKey))) {
+      TestLedgers.pipeline(l, 1);
+      l.checkpoint();
+    }
+    try (Ledger streaming = Ledger.open(f, with(oldKey))) {
+      streaming.append(TestLedgers.dataset("before", "1", 1));
+      // Another writer (another process) rotates meanwhile.
+      try (Ledger other = Ledger.open(f, with(oldKey))) {
+        other.addKey("sec", newKey.verifierKey(), null);
+      }
+      try (Ledger other = Ledger.open(f, with(newKey))) {
+        other.revokeKey("sec", oldKey.verifierKey(), null);
+      }
+      long size = streaming.size();
+      assertThatThrownBy(() -> streaming.append(TestLedgers.dataset("after", "1", 2)))
+          .isInstanceOf(KeyException.class).hasMessageContaining("trusts now");
+      assertThat(streaming.size()).isEqualTo(size);
+    }
+    try (Ledger l = Ledger.open(f, LedgerOptions.readOnly())) {
+      assertThat(l.verify(VerifyOptions.builder().trustedKeys(List.of(oldKey.verifierKey()))
+          .allowUncoveredTail(true).build()).ok()).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(SigningMode.class)
+  void aWriterNeverRevokesTheKeyItSignsWith(SigningMode mode) throws Exception {
+    Ed25519Signer k = Ed25519Signer.generate(TestLedgers.ORIGIN);
+    try (Ledger l = Ledger.create(dir.resolve("self-" + mode + ".ledger"), TestLedgers.ORIGIN, mode,
+        with(k))) {
+      TestLedgers.pipeline(l, 1);
+      long size = l.size();
+      assertThatThrownBy(() -> l.revokeKey("sec", k.verifierKey(), null))
+          .isInstanceOf(InvalidRecordException.class).hasMessageContaining("signs with");
+      assertThat(l.size()).isEqualTo(size);
+      l.append(TestLedgers.dataset("still", "1", 3));
+      l.checkpoint();
+      assertThat(l.verify(trusting(k.verifierKey())).ok()).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(SigningMode.class)
   void keyRecordsNeedASigningKeyAndAValidVerifierKey(SigningMode mode) throws Exception {
     Ed25519Signer k = Ed25519Signer.generate(TestLedgers.ORIGIN);
     try (Ledger l = Ledger.create(dir.resolve("k.ledger"), TestLedgers.ORIGIN, mode, with(k))) {

@@ -118,6 +118,11 @@ public final class LedgerWriter implements AutoCloseable {
    */
   private long foreignTailFrom = -1;
   /**
+   * The ledger size up to which the signed key history was checked for this writer's keys
+   * (SignedHistory: by Ledger on open, then here whenever another process appended key records).
+   */
+  private long keysCheckedSize;
+  /**
    * The last batch failed because another writer held the lock for the whole busy timeout. The
    * checkpoint on close is then skipped: waiting a second busy timeout for a lock that was just
    * not released would double the caller's wait (and the records it did commit are durable).
@@ -140,6 +145,7 @@ public final class LedgerWriter implements AutoCloseable {
     this.resolver = new RefResolver(conn, path);
     this.thread = new Thread(this::run, "ledger-writer");
     this.thread.setDaemon(true);
+    this.keysCheckedSize = currentSize(conn);
     if (checkpointSigner != null && perRecord && tailUncovered(conn)) {
       // A crash or a full disk can leave records after the last checkpoint; the first writer
       // that opens the ledger with the key covers them (once their signatures verified, see
@@ -465,6 +471,7 @@ public final class LedgerWriter implements AutoCloseable {
     String kind = d.kind().name();
     try {
       RecordSchema.checkKeyOrigin(kind, body, origin);
+      checkNotRevokingOwnKey(kind, body);
     } catch (InvalidRecordException e) {
       throw prefix.isEmpty() ? e : new InvalidRecordException(e.field(), prefix + e.reason(), e);
     }
@@ -506,6 +513,25 @@ public final class LedgerWriter implements AutoCloseable {
     byte[] nodes = NodeBlob.encode(scratch.append(leaf));
     return new Built(seq, leaf, canonical, kind, nv[0], nv[1], d.actor(), time, signer,
         nodes, edges, new byte[1][], null);
+  }
+
+  /**
+   * A writer never revokes a key it signs with: every record and checkpoint after the revoke
+   * would fail verification, and when it is the last trusted key nothing could ever be covered
+   * again. Rotation revokes the old key with the new one ('ledger key rotate').
+   */
+  private void checkNotRevokingOwnKey(String kind, ObjectNode body) throws InvalidRecordException {
+    if (!RecordKind.KEY.name().equals(kind) || !"revoke".equals(body.path("action").asText())) {
+      return;
+    }
+    String named = RecordSchema.nameAndVersion(kind, body)[0];
+    String cpId = checkpointSigner == null ? null
+        : checkpointSigner.verifierKey().name() + "+" + checkpointSigner.verifierKey().keyId().hex();
+    if (named != null && (named.equals(recordSignerId) || named.equals(cpId))) {
+      throw new InvalidRecordException("body.key", "revokes " + named + ", the key this writer"
+          + " signs with; revoke a key with its successor ('ledger key rotate' adds the new key,"
+          + " then the new key revokes the old one)");
+    }
   }
 
   private void signAll(List<Built> built) throws LedgerException {
@@ -585,6 +611,7 @@ public final class LedgerWriter implements AutoCloseable {
     if (dbSize == size) {
       return;
     }
+    recheckKeys(dbSize);
     StoredSubtrees src = new StoredSubtrees(conn, path);
     List<Hash> roots = new ArrayList<>();
     for (CompactRange.PerfectSubtree ps : CompactRange.decomposition(dbSize)) {
@@ -661,6 +688,49 @@ public final class LedgerWriter implements AutoCloseable {
         + "; refusing to sign a checkpoint over them or append after them. Review them ('ledger"
         + " verify --allow-uncovered', 'ledger log'), then accept them with 'ledger checkpoint"
         + " --new --accept-tail' (Ledger.checkpointAcceptingTail())", null);
+  }
+
+  /** The number of records now (the caller has just checked the key history up to it). */
+  private static long currentSize(Connection conn) {
+    try (Statement s = conn.createStatement();
+        ResultSet r = s.executeQuery("SELECT coalesce(max(seq), -1) + 1 FROM records")) {
+      return r.next() ? r.getLong(1) : 0;
+    } catch (SQLException e) {
+      return 0; // check everything on the first batch
+    }
+  }
+
+  /**
+   * Another process appended key records since this writer last looked (say, it rotated the
+   * key): re-check, inside the write transaction, that this writer's keys are still trusted,
+   * so a batch never commits signed by a key the log revoked (docs/FORMAT.md §4.1).
+   */
+  private void recheckKeys(long dbSize) throws SQLException, LedgerException {
+    if (dbSize <= keysCheckedSize) {
+      keysCheckedSize = Math.min(keysCheckedSize, dbSize);
+      return;
+    }
+    boolean keyRecords;
+    try (PreparedStatement ps = conn.prepareStatement("SELECT count(*) FROM records WHERE seq >= ?"
+        + " AND " + KeyHistory.KEY_CANDIDATES)) {
+      ps.setLong(1, keysCheckedSize);
+      try (ResultSet r = ps.executeQuery()) {
+        keyRecords = r.next() && r.getLong(1) > 0;
+      }
+    }
+    if (keyRecords) {
+      List<dev.lineageledger.core.VerifierKey> mine = new ArrayList<>();
+      if (checkpointSigner != null) {
+        mine.add(checkpointSigner.verifierKey());
+      }
+      if (recordSigner != null && !mine.contains(recordSigner.verifierKey())) {
+        mine.add(recordSigner.verifierKey());
+      }
+      SignedHistory.checkWriter(conn, path, origin,
+          perRecordMode ? dev.lineageledger.core.SigningMode.PER_RECORD
+              : dev.lineageledger.core.SigningMode.CHECKPOINT_ONLY, mine);
+    }
+    keysCheckedSize = dbSize;
   }
 
   /** Records after the last checkpoint? A plain read: WAL readers take no lock. */
