@@ -331,11 +331,6 @@ public final class LedgerWriter implements AutoCloseable {
           receipts.add(List.of());
           continue;
         }
-        if (!perRecordMode && checkpointSigner == null) {
-          fail(u, new LedgerException("this ledger is checkpoint-only: every batch is covered by"
-              + " a checkpoint signed with it; open it with a checkpoint signing key"));
-          continue;
-        }
         if (perRecordMode && recordSigner == null) {
           fail(u, new LedgerException("this ledger requires per-record signatures;"
               + " open it with a record signing key"));
