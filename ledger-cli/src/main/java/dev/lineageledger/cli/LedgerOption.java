@@ -26,6 +26,11 @@ final class LedgerOption {
     return Math.max(0, lockTimeoutSeconds) * 1000;
   }
 
+  /** The invocation (working directory, environment) of the command this option belongs to. */
+  Invocation invocation() {
+    return Invocation.of(mixee);
+  }
+
   Path path() {
     if (path != null) {
       return path;

@@ -73,7 +73,10 @@ final class VerifyCommand implements Callable<Integer> {
       b.progress(progress::update);
     }
     VerificationReport report;
+    String origin;
     try (Ledger l = ReadOnly.open(ledger)) {
+      // Named in the output: with a keyring, OK alone would not say which log was verified.
+      origin = l.origin();
       try {
         report = l.verify(b.build());
       } catch (LedgerVerificationException e) {
@@ -96,10 +99,12 @@ final class VerifyCommand implements Callable<Integer> {
     }
     if (json) {
       ObjectNode o = toJson(report);
+      o.put("origin", origin);
       trust.addTo(o);
       out.println(Json.write(o));
     } else {
       printHuman(out, t, report);
+      out.println("  origin " + dev.lineageledger.core.internal.TextRules.escape(origin));
       out.println("  " + trust.describe());
     }
     return report.ok() ? ExitCodes.OK
@@ -109,7 +114,8 @@ final class VerifyCommand implements Callable<Integer> {
   static ObjectNode toJson(VerificationReport r) {
     ObjectNode o = Json.object();
     o.put("ok", r.ok());
-    // An uncovered tail alone is not tampering: told apart, with its own exit code (4).
+    // An uncovered tail alone of a per-record ledger (every tail record's signature verified) is
+    // not tampering: told apart, with its own exit code (4). In checkpoint-only mode it is exit 1.
     o.put("uncoveredTail", r.onlyUncoveredTail());
     o.put("size", newRecords(r));
     o.put("treeSize", r.size());
@@ -163,9 +169,9 @@ final class VerifyCommand implements Callable<Integer> {
     }
     if (r.onlyUncoveredTail()) {
       out.println(t.bold("UNCOVERED") + ": " + scope + " verified, but records " + r.coveredSize()
-          + ".." + (r.size() - 1) + " are not yet covered by a signed checkpoint (not tampering:"
-          + " a crash or a full disk can leave such a tail; 'ledger checkpoint --new' or the next"
-          + " 'ledger record' covers it).");
+          + ".." + (r.size() - 1) + " are not yet covered by a signed checkpoint; each carries a"
+          + " valid record signature (not tampering: a crash or a full disk can leave such a tail;"
+          + " 'ledger checkpoint --new' or the next 'ledger record' covers it).");
       return;
     }
     out.println(t.red("FAILED") + ": " + r.failureCount() + " integrity failure"

@@ -59,8 +59,11 @@ class TrustIT {
     // verify: the original key, and the multi-line PATH.pub the CLI wrote itself.
     Cli.Result v1 = cli.run("verify", "--ledger", "r.ledger", "--key", original, "--json");
     assertThat(v1.code()).as(v1.toString()).isZero();
+    // The report names the log it verified (a keyring could match several).
+    assertThat(JSON.readTree(v1.out()).get("origin").asText()).isEqualTo("ci.example/r");
     Cli.Result v2 = cli.run("verify", "--ledger", "r.ledger", "--key", "r.ledger.pub");
     assertThat(v2.code()).as(v2.toString()).isZero();
+    assertThat(v2.out()).contains("\n  origin ci.example/r\n");
     // consistency: the old checkpoint and the latest, opened with the original key only.
     Cli.Result c = cli.run("consistency", "old.note", "--ledger", "r.ledger", "--key", original);
     assertThat(c.code()).as(c.toString()).isZero();
@@ -163,6 +166,42 @@ class TrustIT {
       s.execute("UPDATE records SET actor = 'x' WHERE seq = 0");
     }
     assertThat(cli.run("verify", "--ledger", "u.ledger", "--key", key).code()).isEqualTo(1);
+  }
+
+  @Test
+  void anUnsignedTailOfACheckpointOnlyLedgerIsAnIntegrityFailureUntilAnOperatorAcceptsIt()
+      throws Exception {
+    assertThat(cli.run("init", "--ledger", "co.ledger", "--signing", "checkpoint-only").code()).isZero();
+    String key = cli.run("key", "verifier", "--ledger", "co.ledger").out().strip();
+    record("co.ledger", "1");
+    record("co.ledger", "2");
+    // The last record without its checkpoint: indistinguishable from an insertion.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("co.ledger"));
+        Statement s = c.createStatement()) {
+      s.execute("DROP TRIGGER checkpoints_no_delete");
+      s.execute("DROP TRIGGER checkpoint_signatures_no_delete");
+      s.execute("DELETE FROM checkpoint_signatures WHERE size = 2");
+      s.execute("DELETE FROM checkpoints WHERE size = 2");
+    }
+    Cli.Result v = cli.run("verify", "--ledger", "co.ledger", "--key", key, "--json");
+    assertThat(v.code()).as(v.toString()).isEqualTo(ExitCodes.INTEGRITY);
+    assertThat(JSON.readTree(v.out()).get("uncoveredTail").asBoolean()).isFalse();
+    Cli.Result human = cli.run("verify", "--ledger", "co.ledger", "--key", key);
+    assertThat(human.out()).startsWith("FAILED").contains("uncovered").doesNotContain("not tampering");
+    assertThat(cli.run("verify", "--ledger", "co.ledger", "--key", key, "--allow-uncovered").code())
+        .isZero();
+    // An honest writer neither covers it nor appends after it.
+    Files.writeString(dir.resolve("d.json"), dataset("3"));
+    Cli.Result honest = cli.run("record", "--json", "d.json", "--ledger", "co.ledger");
+    assertThat(honest.code()).as(honest.toString()).isEqualTo(ExitCodes.INTEGRITY);
+    assertThat(honest.err()).contains("--accept-tail").doesNotContain("\tat ");
+    assertThat(cli.run("checkpoint", "--new", "--ledger", "co.ledger").code()).isEqualTo(1);
+    assertThat(cli.run("verify", "--ledger", "co.ledger", "--key", key).code()).isEqualTo(1);
+    // After review, the operator accepts it.
+    Cli.Result accept = cli.run("checkpoint", "--new", "--accept-tail", "--ledger", "co.ledger");
+    assertThat(accept.code()).as(accept.toString()).isZero();
+    assertThat(cli.run("verify", "--ledger", "co.ledger", "--key", key).code()).isZero();
+    assertThat(cli.run("checkpoint", "--accept-tail", "--ledger", "co.ledger").code()).isEqualTo(2);
   }
 
   @Test

@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Ledger implements AutoCloseable {
-  private static final Pattern ORIGIN = Pattern.compile("[\\x21-\\x7e&&[^+]][\\x21-\\x7e]{0,254}");
+  /** docs/FORMAT.md §5: 1..255 printable ASCII characters, no space, no '+' anywhere. */
+  private static final Pattern ORIGIN = Pattern.compile("[\\x21-\\x7e&&[^+]]{1,255}");
 
   private final Path path;
   private final String origin;
@@ -82,6 +83,12 @@ public final class Ledger implements AutoCloseable {
           + " has ledger_meta format '" + dev.lineageledger.core.internal.TextRules.escape(meta.get("format")) + "' version '"
           + dev.lineageledger.core.internal.TextRules.escape(meta.get("format_version")) + "'; this build reads lineage-ledger"
           + " version " + Envelope.FORMAT_VERSION, null);
+    }
+    if (writeConn != null && !ORIGIN.matcher(origin).matches()) {
+      // A writer would sign checkpoints naming it; verification reports it (ledger-meta).
+      throw new LedgerStorageException(LedgerStorageException.Reason.CORRUPT, path
+          + " has an invalid origin '" + dev.lineageledger.core.internal.TextRules.escape(origin)
+          + "' in ledger_meta (docs/FORMAT.md §5)", null);
     }
     if (writeConn != null && checkKeyHistory) {
       List<VerifierKey> signing = new ArrayList<>();
@@ -249,7 +256,20 @@ public final class Ledger implements AutoCloseable {
     if (writer == null) {
       throw new LedgerException("the ledger is open read-only");
     }
-    return await(writer.requestCheckpoint());
+    return await(writer.requestCheckpoint(false));
+  }
+
+  /**
+   * Like {@link #checkpoint()}, but also covers records after the last checkpoint that this
+   * writer did not build and cannot authenticate (in checkpoint-only mode: any such tail, since
+   * its records carry no signature). Signing vouches for them: call this only after reviewing
+   * them (docs/FORMAT.md §9, "Uncovered tail").
+   */
+  public StoredCheckpoint checkpointAcceptingTail() throws LedgerException {
+    if (writer == null) {
+      throw new LedgerException("the ledger is open read-only");
+    }
+    return await(writer.requestCheckpoint(true));
   }
 
   /**
@@ -289,13 +309,17 @@ public final class Ledger implements AutoCloseable {
     checkSize(treeSize);
     List<KeyRecordProof> out = new ArrayList<>();
     synchronized (readLock) {
-      try (PreparedStatement ps = readConn.prepareStatement(
-          "SELECT seq, body, sig FROM records WHERE kind = 'key' AND seq < ? ORDER BY seq")) {
+      // docs/FORMAT.md §4.1: key records are found from their signed bytes, never the kind column.
+      try (PreparedStatement ps = readConn.prepareStatement("SELECT seq, body, sig FROM records"
+          + " WHERE " + KeyHistory.KEY_CANDIDATES + " AND seq >= 0 AND seq < ? ORDER BY seq")) {
         ps.setLong(1, treeSize);
         ProofBuilder proofs = new ProofBuilder(new StoredSubtrees(readConn, path));
         try (ResultSet r = ps.executeQuery()) {
           while (r.next()) {
             long seq = r.getLong(1);
+            if (!KeyHistory.isKeyRecord(r.getBytes(2))) {
+              continue;
+            }
             out.add(new KeyRecordProof(seq, r.getBytes(2), r.getBytes(3),
                 proofs.inclusion(seq, treeSize).path()));
           }
@@ -411,7 +435,8 @@ public final class Ledger implements AutoCloseable {
     List<LedgerRecord> out = new ArrayList<>();
     synchronized (readLock) {
       try (PreparedStatement ps = readConn.prepareStatement(
-          "SELECT seq, leaf_hash, body, sig FROM records " + where + " ORDER BY seq LIMIT ?")) {
+          // §7: rows outside [0, size) are no records (verify reports them); never shown.
+          "SELECT seq, leaf_hash, body, sig FROM records " + where + " AND seq >= 0 ORDER BY seq LIMIT ?")) {
         int i = 1;
         for (Object a : args) {
           ps.setObject(i++, a);
@@ -571,7 +596,8 @@ public final class Ledger implements AutoCloseable {
               ps = readConn.prepareStatement(
                   "SELECT e.src, e.dst, e.role, r.seq, r.kind, r.name, r.version, r.leaf_hash"
                       + " FROM edges e JOIN records r ON r.seq = e." + (from.equals("dst") ? "src" : "dst")
-                      + " WHERE e." + from + " IN (" + in + ")");
+                      + " WHERE e." + from + " IN (" + in + ")"
+                      + " AND e.record_seq >= 0 AND e.src >= 0 AND e.dst >= 0 AND r.seq >= 0");
               byChunkSize.put(chunk.size(), ps);
             }
             for (int j = 0; j < chunk.size(); j++) {
@@ -612,7 +638,7 @@ public final class Ledger implements AutoCloseable {
 
   private LineageGraph.Node node(long seq, int depth) throws SQLException {
     try (PreparedStatement ps = readConn.prepareStatement(
-        "SELECT kind, name, version, leaf_hash FROM records WHERE seq = ?")) {
+        "SELECT kind, name, version, leaf_hash FROM records WHERE seq = ? AND seq >= 0")) {
       ps.setLong(1, seq);
       try (ResultSet r = ps.executeQuery()) {
         return r.next() ? new LineageGraph.Node(seq, r.getString(1), r.getString(2),

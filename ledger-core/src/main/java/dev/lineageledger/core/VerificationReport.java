@@ -20,7 +20,8 @@ public record VerificationReport(
     List<VerificationFailure> failures,
     long failureCount,
     List<VerifierKey> trustedKeys,
-    List<VerifierKey> keysAtEnd) {
+    List<VerifierKey> keysAtEnd,
+    SigningMode signingMode) {
 
   public VerificationReport {
     failures = List.copyOf(failures);
@@ -33,13 +34,15 @@ public record VerificationReport(
   }
 
   /**
-   * True when the only failure is an uncovered tail: every record and checkpoint that is signed
-   * checks out, but the last records are not yet covered by a checkpoint (a crash or a full disk
-   * before the writer signed one). Not evidence of tampering; a writer holding the key covers
-   * the tail the next time it opens the ledger.
+   * True when the only failure is an uncovered tail of a per-record ledger: every record
+   * (including each tail record's own signature) and every checkpoint checks out, but the last
+   * records are not yet covered by a checkpoint (a crash or a full disk before the writer signed
+   * one). Not evidence of tampering; a writer holding the key covers the tail the next time it
+   * opens the ledger. Never true in checkpoint-only mode: there a tail no checkpoint covers
+   * carries no signature at all, so nothing tells it from an insertion (docs/FORMAT.md §9).
    */
   public boolean onlyUncoveredTail() {
-    return failureCount == 1 && failures.size() == 1
+    return signingMode == SigningMode.PER_RECORD && failureCount == 1 && failures.size() == 1
         && failures.get(0).reason() == FailureReason.UNCOVERED;
   }
 

@@ -43,7 +43,8 @@ class LedgerTest {
       VerificationReport rep = l.verify(t.verifyOptions());
       assertThat(rep.size()).isEqualTo(rs.size());
       assertThat(rep.coveredSize()).isEqualTo(rs.size());
-      assertThat(rep.checkpointsChecked()).isEqualTo(1);
+      // Checkpoint-only: each append commits with its own checkpoint (docs/FORMAT.md §5).
+      assertThat(rep.checkpointsChecked()).isEqualTo(rs.size());
     }
   }
 
@@ -263,8 +264,9 @@ class LedgerTest {
    */
   @Test
   void automaticCheckpointsByCountAndTime() throws Exception {
+    // The policy is per-record mode's: checkpoint-only batches each carry their own checkpoint.
     try (Ledger l = Ledger.create(dir.resolve("a.ledger"), TestLedgers.ORIGIN,
-        SigningMode.CHECKPOINT_ONLY, t.options().checkpointEveryRecords(5)
+        SigningMode.PER_RECORD, t.options().checkpointEveryRecords(5)
             .checkpointIntervalMillis(0).checkpointOnClose(false).build())) {
       for (int i = 0; i < 12; i++) {
         l.append(TestLedgers.dataset("d", "v" + i, i));
@@ -272,7 +274,7 @@ class LedgerTest {
       assertThat(l.checkpoints()).extracting(StoredCheckpoint::size).containsExactly(5L, 10L);
     }
     try (Ledger l = Ledger.create(dir.resolve("b.ledger"), TestLedgers.ORIGIN,
-        SigningMode.CHECKPOINT_ONLY, t.options().checkpointEveryRecords(0)
+        SigningMode.PER_RECORD, t.options().checkpointEveryRecords(0)
             .checkpointIntervalMillis(50).checkpointOnClose(false).build())) {
       for (int i = 0; i < 12; i++) {
         l.append(TestLedgers.dataset("d", "v" + i, i));

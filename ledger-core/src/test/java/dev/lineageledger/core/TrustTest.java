@@ -158,13 +158,67 @@ class TrustTest {
     }
   }
 
+  // ------------------------------------------------------------ origin
+
+  @Test
+  void anOriginWithAPlusOrAnInvalidStoredOriginIsRefused() throws Exception {
+    assertThatThrownBy(() -> Ledger.create(dir.resolve("plus.ledger"), "example.com/a+b",
+        SigningMode.PER_RECORD, keys.options().build())).isInstanceOf(InvalidRecordException.class).hasMessageContaining("'+'");
+    Path f = pipelineLedger("origin.ledger", SigningMode.PER_RECORD);
+    sql(f, "UPDATE ledger_meta SET value = 'test.example/ledger' || char(27) || '[2J'"
+        + " WHERE key = 'origin'");
+    // A writer refuses it as corrupt (one line, escaped), never an internal error.
+    assertThatThrownBy(() -> Ledger.open(f, keys.options().build()))
+        .isInstanceOfSatisfying(LedgerStorageException.class,
+            e -> assertThat(e.reason()).isEqualTo(LedgerStorageException.Reason.CORRUPT))
+        .hasMessageContaining("invalid origin").hasMessageNotContaining("\u001b");
+  }
+
+  // ------------------------------------------------------------ rows outside [0, size)
+
+  @ParameterizedTest
+  @EnumSource(SigningMode.class)
+  void rowsOutsideTheLogAreReportedAndNeverRead(SigningMode mode) throws Exception {
+    Path edges = pipelineLedger("out-edges-" + mode + ".ledger", mode);
+    LineageGraph before;
+    try (Ledger l = Ledger.open(edges, LedgerOptions.readOnly())) {
+      before = l.lineage(4, LineageDirection.UPSTREAM, 0);
+    }
+    sql(edges, "INSERT INTO edges VALUES (-1, 7, 4, 'inputs')", "INSERT INTO edges VALUES (-5, 8, 4, 'inputs')");
+    VerificationReport e = verify(edges);
+    assertThat(e.failures()).anyMatch(f -> f.reason() == FailureReason.EDGE_MISMATCH);
+    try (Ledger l = Ledger.open(edges, LedgerOptions.readOnly())) {
+      assertThat(l.lineage(4, LineageDirection.UPSTREAM, 0).links()).isEqualTo(before.links());
+    }
+
+    Path recs = pipelineLedger("out-recs-" + mode + ".ledger", mode);
+    sql(recs, "INSERT INTO records SELECT -1, randomblob(32), body, sig, nodes, kind, name, 'evil',"
+        + " actor, time, signer FROM records WHERE seq = 4");
+    VerificationReport r = verify(recs);
+    assertThat(r.failures()).anyMatch(f -> f.reason() == FailureReason.MISSING_RECORD);
+    try (Ledger l = Ledger.open(recs, LedgerOptions.readOnly())) {
+      assertThat(l.record(-1)).isEmpty();
+      assertThatThrownBy(() -> l.resolve("model:fraud-detector@evil"))
+          .isInstanceOf(LedgerException.class);
+    }
+
+    Path cps = pipelineLedger("out-cps-" + mode + ".ledger", mode);
+    sql(cps, "INSERT INTO checkpoints(size, root, body, created) SELECT -1, root, body, created"
+        + " FROM checkpoints ORDER BY size LIMIT 1");
+    assertThat(verify(cps).failures()).anyMatch(f -> f.reason() == FailureReason.CHECKPOINT_MALFORMED);
+    // The writer takes its genesis key from real checkpoints only.
+    try (Ledger l = Ledger.open(cps, keys.options().build())) {
+      l.append(TestLedgers.dataset("after", "1", 9));
+    }
+  }
+
   // ------------------------------------------------------------ uncovered tail
 
   @Test
   void anUncoveredTailIsToldApartAndCoveredByTheNextWriterThatOpens() throws Exception {
     Path f = dir.resolve("tail.ledger");
-    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, SigningMode.CHECKPOINT_ONLY,
-        keys.options().checkpointOnClose(false).build())) {
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, SigningMode.PER_RECORD,
+        keys.options().checkpointOnClose(false).checkpointIntervalMillis(0).build())) {
       TestLedgers.pipeline(l, 1);
       l.checkpoint();
       l.append(TestLedgers.dataset("after-crash", "1", 5));
@@ -186,6 +240,93 @@ class TrustTest {
     assertThat(verify(f).onlyUncoveredTail()).isFalse();
   }
 
+  /** Deletes the checkpoints (and their signatures) of size greater than {@code keep}. */
+  private static void dropCheckpointsAbove(Path f, long keep) throws Exception {
+    sql(f, "DROP TRIGGER checkpoints_no_delete", "DROP TRIGGER checkpoint_signatures_no_delete",
+        "DELETE FROM checkpoint_signatures WHERE size > " + keep,
+        "DELETE FROM checkpoints WHERE size > " + keep);
+  }
+
+  @Test
+  void checkpointOnlyBatchesCommitWithTheirOwnCheckpoint() throws Exception {
+    Path f = dir.resolve("co-batch.ledger");
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, SigningMode.CHECKPOINT_ONLY,
+        keys.options().checkpointOnClose(false).checkpointIntervalMillis(0).build())) {
+      TestLedgers.pipeline(l, 1);
+      // No timer, no close: the checkpoint came with the batch, so no honest tail exists.
+      assertThat(l.latestCheckpoint().orElseThrow().size()).isEqualTo(l.size());
+    }
+    assertThat(verify(f).ok()).isTrue();
+  }
+
+  @Test
+  void anUnsignedTailOfACheckpointOnlyLedgerIsNeverCoveredWithoutTheOperator() throws Exception {
+    Path f = dir.resolve("co-tail.ledger");
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, SigningMode.CHECKPOINT_ONLY,
+        keys.options().checkpointOnClose(false).build())) {
+      TestLedgers.pipeline(l, 1);
+      l.checkpoint();
+    }
+    long covered;
+    try (Ledger l = Ledger.open(f, LedgerOptions.readOnly())) {
+      covered = l.size();
+    }
+    // Records nobody signed after the last checkpoint: what an insertion by whoever can write
+    // the file looks like (and, before checkpoints came with their batch, a crash).
+    try (Ledger l = Ledger.open(f, keys.options().checkpointOnClose(false).build())) {
+      l.append(TestLedgers.dataset("inserted", "1", 7));
+    }
+    dropCheckpointsAbove(f, covered);
+    VerificationReport r = verify(f);
+    assertThat(r.firstFailure().orElseThrow().reason()).isEqualTo(FailureReason.UNCOVERED);
+    assertThat(r.onlyUncoveredTail()).as("not 'not tampering' in checkpoint-only mode").isFalse();
+    assertThat(r.firstFailure().orElseThrow().message()).contains("--accept-tail");
+    // A writer that opens (and closes, and appends) never signs over the tail.
+    try (Ledger l = Ledger.open(f, keys.options().build())) {
+      Thread.sleep(50);
+      assertThatThrownBy(() -> l.append(TestLedgers.dataset("honest", "1", 8)))
+          .isInstanceOfSatisfying(LedgerStorageException.class,
+              e -> assertThat(e.reason()).isEqualTo(LedgerStorageException.Reason.CORRUPT))
+          .hasMessageContaining("--accept-tail");
+      assertThatThrownBy(l::checkpoint).hasMessageContaining("carry no signature");
+    }
+    try (Ledger l = Ledger.open(f, LedgerOptions.readOnly())) {
+      assertThat(l.latestCheckpoint().orElseThrow().size()).isEqualTo(covered);
+      assertThat(l.size()).isEqualTo(covered + 1);
+    }
+    // The operator's explicit acceptance covers it; appends work again.
+    try (Ledger l = Ledger.open(f, keys.options().build())) {
+      assertThat(l.checkpointAcceptingTail().size()).isEqualTo(covered + 1);
+      l.append(TestLedgers.dataset("honest", "1", 8));
+    }
+    assertThat(verify(f).ok()).isTrue();
+  }
+
+  @Test
+  void aPerRecordTailIsCoveredOnlyOnceItsSignaturesVerify() throws Exception {
+    Path f = dir.resolve("pr-tail.ledger");
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, SigningMode.PER_RECORD,
+        keys.options().checkpointOnClose(false).checkpointIntervalMillis(0).build())) {
+      TestLedgers.pipeline(l, 1);
+      l.checkpoint();
+      l.append(TestLedgers.dataset("tail", "1", 5));
+    }
+    long size;
+    try (Ledger l = Ledger.open(f, LedgerOptions.readOnly())) {
+      size = l.size();
+    }
+    // The tail record's signature replaced by another record's: it no longer authenticates.
+    sql(f, "DROP TRIGGER records_no_update",
+        "UPDATE records SET sig = (SELECT sig FROM records WHERE seq = 0) WHERE seq = " + (size - 1));
+    try (Ledger l = Ledger.open(f, keys.options().build())) {
+      assertThatThrownBy(() -> l.append(TestLedgers.dataset("honest", "1", 8)))
+          .hasMessageContaining("do not verify under its key");
+    }
+    try (Ledger l = Ledger.open(f, LedgerOptions.readOnly())) {
+      assertThat(l.latestCheckpoint().orElseThrow().size()).isEqualTo(size - 1);
+    }
+  }
+
   // ------------------------------------------------------------ FORMAT.md rules, re-signed
 
   private VerificationFailure forgedTail(SigningMode mode, Consumer<ObjectNode> edit) throws Exception {
@@ -203,6 +344,33 @@ class TrustTest {
         .allowUncoveredTail(true).build());
     assertThat(r.ok()).isFalse();
     return r.firstFailure().orElseThrow();
+  }
+
+  @ParameterizedTest
+  @EnumSource(SigningMode.class)
+  void aKeyRecordCannotBringInAnotherLogsKey(SigningMode mode) throws Exception {
+    VerifierKey stranger = Ed25519Signer.generate("other.example/z").verifierKey();
+    try (Ledger l = keys.create(dir.resolve("kz-" + mode + ".ledger"), mode)) {
+      assertThatThrownBy(() -> l.addKey("sec", stranger, null))
+          .isInstanceOf(InvalidRecordException.class).hasMessageContaining("body.key")
+          .hasMessageContaining("origin");
+      assertThat(l.size()).isZero();
+    }
+    // Written anyway (re-signed by the ledger's key): the verifier reports it.
+    Path f = dir.resolve("kz-forged-" + mode + ".ledger");
+    try (Ledger l = Ledger.create(f, TestLedgers.ORIGIN, mode,
+        keys.options().checkpointOnClose(false).checkpointIntervalMillis(0).build())) {
+      TestLedgers.pipeline(l, 1);
+      l.checkpoint();
+      l.addKey("sec", Ed25519Signer.generate(TestLedgers.ORIGIN).verifierKey(), null);
+    }
+    dropCheckpointsAbove(f, 0);
+    Forge.rewriteLast(f, keys.key, TestLedgers.ORIGIN,
+        e -> ((ObjectNode) e.get("body")).put("key", stranger.toString()));
+    VerificationReport r = verify(f, VerifyOptions.builder()
+        .trustedKeys(List.of(keys.key.verifierKey())).allowUncoveredTail(true).build());
+    assertThat(r.firstFailure().orElseThrow().reason()).isEqualTo(FailureReason.INVALID_RECORD);
+    assertThat(r.firstFailure().orElseThrow().message()).contains("origin");
   }
 
   @ParameterizedTest

@@ -89,7 +89,7 @@ public final class CheckpointTable {
     List<Row> out = new ArrayList<>();
     try (PreparedStatement ps = conn.prepareStatement(
             "SELECT c.size, c.root, c.body, " + SIGNATURE_LINES
-                + " FROM checkpoints c ORDER BY c.size" + limit);
+                + " FROM checkpoints c WHERE c.size >= 0 ORDER BY c.size" + limit);
         ResultSet r = ps.executeQuery()) {
       while (r.next()) {
         String body = r.getString(3);

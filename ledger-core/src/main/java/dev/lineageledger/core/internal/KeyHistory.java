@@ -18,6 +18,26 @@ import java.util.Map;
 public final class KeyHistory {
   private final Map<String, VerifierKey> keys = new LinkedHashMap<>();
 
+  /**
+   * SQL preselecting the rows that may be key records, from their signed bytes, never from the
+   * {@code kind} column: every key record's canonical bytes (RFC 8785, no whitespace) contain
+   * its envelope's member {@code "kind":"key"}, so this is a superset; each candidate is then
+   * parsed ({@link #isKeyRecord}). docs/FORMAT.md §4.1.
+   */
+  public static final String KEY_CANDIDATES = "instr(body, CAST('\"kind\":\"key\"' AS BLOB)) > 0";
+
+  /** Whether stored bytes are a key record by their envelope; false when they do not parse. */
+  public static boolean isKeyRecord(byte[] body) {
+    if (body == null) {
+      return false;
+    }
+    try {
+      return "key".equals(Envelope.parse(dev.lineageledger.core.CanonicalJson.parse(body)).kind());
+    } catch (FormatException | dev.lineageledger.core.InvalidRecordException | RuntimeException e) {
+      return false;
+    }
+  }
+
   public KeyHistory(Collection<VerifierKey> pinned) {
     for (VerifierKey k : pinned) {
       keys.put(label(k), k);
@@ -65,6 +85,12 @@ public final class KeyHistory {
       k = VerifierKey.parse(body.path("key").asText());
     } catch (FormatException e) {
       throw new VerificationException("key record names no valid key: " + e.getMessage(), e);
+    }
+    if (!k.name().equals(origin)) {
+      // §3.3, §4.1: a log's key name is its origin; another log's (or a witness's) key never
+      // joins this log's trust set.
+      throw new VerificationException("key record names key " + label(k) + ", but this log's"
+          + " keys are named after its origin");
     }
     switch (body.path("action").asText()) {
       case "add" -> keys.put(label(k), k);

@@ -16,6 +16,7 @@ import dev.lineageledger.core.VerificationFailure;
 import dev.lineageledger.core.VerificationReport;
 import dev.lineageledger.core.VerifyOptions;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -107,6 +108,23 @@ public final class LedgerVerifier {
     if (orphans > 0) {
       fail(-1, FailureReason.CHECKPOINT_MALFORMED, orphans + " checkpoint signature rows belong to no checkpoint");
     }
+    // docs/FORMAT.md §7: every sequence number and size lies in [0, size]; rows outside it are
+    // read by nothing below, so they are reported here (readers bound their queries too).
+    long outside = scalar("SELECT count(*) FROM records WHERE seq < 0");
+    if (outside > 0) {
+      fail(-1, FailureReason.MISSING_RECORD, outside + " record rows have a negative sequence number");
+    }
+    long badEdges = scalar("SELECT count(*) FROM edges WHERE record_seq < 0 OR src < 0 OR dst < 0"
+        + " OR record_seq >= " + dbSize + " OR src >= " + dbSize + " OR dst >= " + dbSize);
+    if (badEdges > 0) {
+      fail(-1, FailureReason.EDGE_MISMATCH, badEdges + " edge rows name sequence numbers outside 0.."
+          + (dbSize - 1));
+    }
+    long badCps = scalar("SELECT (SELECT count(*) FROM checkpoints WHERE size < 0)"
+        + " + (SELECT count(*) FROM checkpoint_signatures WHERE size < 0)");
+    if (badCps > 0) {
+      fail(-1, FailureReason.CHECKPOINT_MALFORMED, badCps + " checkpoint rows have a negative size");
+    }
     KeyHistory keys = new KeyHistory(opts.trustedKeys());
     long from = 0;
     long coveredSize = 0;
@@ -115,7 +133,15 @@ public final class LedgerVerifier {
 
     if (opts.trustedCheckpoint().isPresent()) {
       // The auditor's checkpoint is input: a bad one is an error, not a ledger failure.
-      Checkpoint tc = openTrusted(opts.trustedCheckpoint().get(), dbSize);
+      Checkpoint tc;
+      try {
+        tc = openTrusted(opts.trustedCheckpoint().get(), dbSize);
+      } catch (AlteredBefore a) {
+        fail(a.seq, FailureReason.LEAF_HASH_MISMATCH, "the stored bytes of record " + a.seq
+            + " do not hash to its leaf; an altered key record would change whom the trusted"
+            + " checkpoint is checked with, so it cannot be opened (the ledger was changed)");
+        return report(0, dbSize, 0, 0, null);
+      }
       long m = tc.size();
       if (dbSize < m) {
         fail(dbSize, FailureReason.TRUNCATED, "the ledger has " + dbSize + " records but the trusted"
@@ -251,7 +277,10 @@ public final class LedgerVerifier {
     // A checkpoint that failed already explains why records are uncovered.
     if (coveredSize < size && !opts.allowUncoveredTail() && !checkpointFailed) {
       fail(coveredSize, FailureReason.UNCOVERED, "records " + coveredSize + ".." + (size - 1)
-          + " are not covered by a valid signed checkpoint (sign one with 'ledger checkpoint --new')");
+          + " are not covered by a valid signed checkpoint" + (mode == SigningMode.PER_RECORD
+              ? " (sign one with 'ledger checkpoint --new')"
+              : "; in a checkpoint-only ledger they carry no signature, so nothing tells them from"
+                  + " an insertion: review them, then 'ledger checkpoint --new --accept-tail'"));
     }
     if (opts.progress().isPresent()) {
       opts.progress().get().progress(size - from, size - from);
@@ -356,19 +385,61 @@ public final class LedgerVerifier {
     }
     List<dev.lineageledger.core.KeyRecordProof> evidence = new ArrayList<>();
     ProofBuilder proofs = new ProofBuilder(new StoredSubtrees(conn, path));
-    try (PreparedStatement ks = conn.prepareStatement(
-        "SELECT seq, body, sig FROM records WHERE kind = 'key' AND seq < ? ORDER BY seq")) {
+    try (PreparedStatement ks = conn.prepareStatement("SELECT seq, body, sig FROM records WHERE "
+        + KeyHistory.KEY_CANDIDATES + " AND seq >= 0 AND seq < ? ORDER BY seq")) {
       ks.setLong(1, unverified.size());
       try (ResultSet r = ks.executeQuery()) {
         while (r.next()) {
           byte[] body = r.getBytes(2);
+          if (!KeyHistory.isKeyRecord(body)) {
+            continue; // the bytes decide, never the kind column (§4.1)
+          }
           evidence.add(new dev.lineageledger.core.KeyRecordProof(r.getLong(1),
               body == null ? new byte[0] : body, r.getBytes(3),
               proofs.inclusion(r.getLong(1), unverified.size()).path()));
         }
       }
     }
-    return KeyHistory.openFollowingRotations(note, opts.trustedKeys(), origin, evidence);
+    try {
+      return KeyHistory.openFollowingRotations(note, opts.trustedKeys(), origin, evidence);
+    } catch (VerificationException e) {
+      // Stored bytes that no longer hash to their leaf can hide a key record: that is the
+      // ledger's failure, not the auditor's checkpoint's.
+      long altered = firstAlteredBody(unverified.size());
+      if (altered >= 0) {
+        throw new AlteredBefore(altered);
+      }
+      throw e;
+    }
+  }
+
+  /** openTrusted found stored bytes that do not hash to their leaf: a ledger failure. */
+  private static final class AlteredBefore extends RuntimeException {
+    final long seq;
+
+    AlteredBefore(long seq) {
+      super(null, null, false, false);
+      this.seq = seq;
+    }
+  }
+
+  /** The first record before {@code n} whose stored bytes do not hash to its leaf, or -1. */
+  private long firstAlteredBody(long n) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement(
+        "SELECT seq, body, leaf_hash FROM records WHERE seq >= 0 AND seq < ? ORDER BY seq")) {
+      ps.setLong(1, n);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          byte[] body = r.getBytes(2);
+          byte[] leaf = r.getBytes(3);
+          if (body == null || leaf == null
+              || !MessageDigest.isEqual(MerkleTree.leafHash(body).bytes(), leaf)) {
+            return r.getLong(1);
+          }
+        }
+      }
+    }
+    return -1;
   }
 
   /**
@@ -380,14 +451,35 @@ public final class LedgerVerifier {
       long m, Checkpoint tc, StoredSubtrees stored, KeyHistory keys)
       throws SQLException, LedgerException {
     List<Map.Entry<Long, List<dev.lineageledger.core.VerifierKey>>> trustAt = new ArrayList<>();
+    // Every record's bytes before m are hashed (no parsing, no signature check), so that the
+    // key records are found from signed bytes: a body altered to hide one (or a kind column
+    // relabelled) cannot go unnoticed, since the bytes must hash to the trusted root (§4.1, §9).
+    CompactRange bodies = CompactRange.of(0, List.of());
     try (PreparedStatement ks = conn.prepareStatement(
-        "SELECT seq, body, sig FROM records WHERE kind = 'key' AND seq < ? ORDER BY seq")) {
+        "SELECT seq, body, sig, kind, leaf_hash FROM records WHERE seq >= 0 AND seq < ? ORDER BY seq")) {
       ks.setLong(1, m);
       try (ResultSet r = ks.executeQuery()) {
         while (r.next()) {
           long seq = r.getLong(1);
           byte[] body = r.getBytes(2);
           Hash leaf = MerkleTree.leafHash(body == null ? new byte[0] : body);
+          if (seq != bodies.size()) {
+            fail(bodies.size(), FailureReason.MISSING_RECORD, "record " + bodies.size() + " is missing");
+            return trustAt;
+          }
+          bodies.append(leaf);
+          if (!MessageDigest.isEqual(leaf.bytes(), r.getBytes(5) == null ? new byte[0] : r.getBytes(5))) {
+            fail(seq, FailureReason.LEAF_HASH_MISMATCH, "the stored bytes of record " + seq
+                + " do not hash to its stored leaf hash");
+            continue;
+          }
+          if (!KeyHistory.isKeyRecord(body)) {
+            continue;
+          }
+          if (!"key".equals(r.getString(4))) {
+            fail(seq, FailureReason.DERIVED_COLUMN_MISMATCH, "record " + seq + " is a key record"
+                + " but its kind column says '" + r.getString(4) + "'");
+          }
           try {
             new ProofBuilder(stored).inclusion(seq, m).verify(leaf, tc.root());
             keys.apply(origin, Envelope.parse(dev.lineageledger.core.CanonicalJson.parse(body)), leaf, r.getBytes(3));
@@ -398,6 +490,12 @@ public final class LedgerVerifier {
           }
         }
       }
+    }
+    if (m > 0 && bodies.size() == m && !bodies.root().equals(tc.root())) {
+      fail(m - 1, FailureReason.INCONSISTENT_WITH_TRUSTED_CHECKPOINT, "the stored bytes of the"
+          + " first " + m + " records do not hash to the trusted checkpoint's root");
+    } else if (bodies.size() < m) {
+      fail(bodies.size(), FailureReason.MISSING_RECORD, "record " + bodies.size() + " is missing");
     }
     return trustAt;
   }
@@ -465,7 +563,7 @@ public final class LedgerVerifier {
     List<VerificationFailure> sorted = new ArrayList<>(failures);
     sorted.sort(Comparator.comparingLong(f -> f.seq() < 0 ? Long.MAX_VALUE : f.seq()));
     return new VerificationReport(from, size, cps, covered, latest, fromTrusted, sorted, failureCount,
-        opts.trustedKeys(), log == null ? opts.trustedKeys() : log.keys().keys());
+        opts.trustedKeys(), log == null ? opts.trustedKeys() : log.keys().keys(), mode);
   }
 
   private Map<String, String> meta() throws SQLException {

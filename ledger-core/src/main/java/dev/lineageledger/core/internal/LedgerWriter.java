@@ -52,11 +52,12 @@ public final class LedgerWriter implements AutoCloseable {
   private record Unit(List<RecordDraft> drafts, List<ObjectNode> bodies,
       List<List<RecordSchema.RefSlot>> slots,
       boolean checkpoint, CompletableFuture<List<Receipt>> receipts,
-      CompletableFuture<StoredCheckpoint> checkpointDone, Checkpoint cosigned, SignedNote cosignedNote) {
+      CompletableFuture<StoredCheckpoint> checkpointDone, Checkpoint cosigned, SignedNote cosignedNote,
+      boolean acceptTail) {
     Unit(List<RecordDraft> drafts, List<ObjectNode> bodies, List<List<RecordSchema.RefSlot>> slots,
         boolean checkpoint, CompletableFuture<List<Receipt>> receipts,
         CompletableFuture<StoredCheckpoint> checkpointDone) {
-      this(drafts, bodies, slots, checkpoint, receipts, checkpointDone, null, null);
+      this(drafts, bodies, slots, checkpoint, receipts, checkpointDone, null, null, false);
     }
 
     /** A checkpoint the policy wants (timer, close, open): skipped when nothing is uncovered. */
@@ -111,6 +112,17 @@ public final class LedgerWriter implements AutoCloseable {
   private long lastCheckpointSize;
   private long uncoveredSinceNanos = -1;
   /**
+   * Records after the last checkpoint that this process did not build and could not
+   * authenticate ({@code -1}: none): the first of them. The writer signs no checkpoint over
+   * them, and appends nothing after them, until an operator accepts them.
+   */
+  private long foreignTailFrom = -1;
+  /**
+   * The ledger size up to which the signed key history was checked for this writer's keys
+   * (SignedHistory: by Ledger on open, then here whenever another process appended key records).
+   */
+  private long keysCheckedSize;
+  /**
    * The last batch failed because another writer held the lock for the whole busy timeout. The
    * checkpoint on close is then skipped: waiting a second busy timeout for a lock that was just
    * not released would double the caller's wait (and the records it did commit are durable).
@@ -133,12 +145,16 @@ public final class LedgerWriter implements AutoCloseable {
     this.resolver = new RefResolver(conn, path);
     this.thread = new Thread(this::run, "ledger-writer");
     this.thread.setDaemon(true);
-    if (checkpointSigner != null && tailUncovered(conn)) {
+    this.keysCheckedSize = currentSize(conn);
+    if (checkpointSigner != null && perRecord && tailUncovered(conn)) {
       // A crash or a full disk can leave records after the last checkpoint; the first writer
-      // that opens the ledger with the key covers them, so that verification of an honest
-      // ledger does not report an uncovered tail for longer than one open. Only then: asking for
-      // the write lock on every open would make a writer that finds the lock held wait twice
-      // (this checkpoint, then its own append), not the --lock-timeout it was given.
+      // that opens the ledger with the key covers them (once their signatures verified, see
+      // foreignTail), so that verification of an honest ledger does not report an uncovered
+      // tail for longer than one open. Only then: asking for the write lock on every open would
+      // make a writer that finds the lock held wait twice (this checkpoint, then its own
+      // append), not the --lock-timeout it was given. Never in checkpoint-only mode: there an
+      // uncovered tail carries no signature, so nothing tells it from an insertion by whoever
+      // can write the file (docs/FORMAT.md §9); only an operator's explicit acceptance covers it.
       queue.add(Unit.policyCheckpoint());
     }
     this.thread.start();
@@ -168,14 +184,18 @@ public final class LedgerWriter implements AutoCloseable {
     return f;
   }
 
-  /** Signs a checkpoint of the current tree, after everything enqueued before it. */
-  public CompletableFuture<StoredCheckpoint> requestCheckpoint() {
+  /**
+   * Signs a checkpoint of the current tree, after everything enqueued before it. With {@code
+   * acceptTail}, also over records after the last checkpoint that this writer did not build and
+   * could not authenticate (an operator's decision after reviewing them, docs/FORMAT.md §9).
+   */
+  public CompletableFuture<StoredCheckpoint> requestCheckpoint(boolean acceptTail) {
     CompletableFuture<StoredCheckpoint> f = new CompletableFuture<>();
     try {
       if (checkpointSigner == null) {
         throw new LedgerException("no checkpoint signing key is configured");
       }
-      enqueue(new Unit(List.of(), List.of(), List.of(), true, null, f));
+      enqueue(new Unit(List.of(), List.of(), List.of(), true, null, f, null, null, acceptTail));
     } catch (LedgerException e) {
       f.completeExceptionally(e);
     }
@@ -189,7 +209,7 @@ public final class LedgerWriter implements AutoCloseable {
   public CompletableFuture<StoredCheckpoint> addSignatures(Checkpoint c, SignedNote note) {
     CompletableFuture<StoredCheckpoint> f = new CompletableFuture<>();
     try {
-      enqueue(new Unit(List.of(), List.of(), List.of(), true, null, f, c, note));
+      enqueue(new Unit(List.of(), List.of(), List.of(), true, null, f, c, note, false));
     } catch (LedgerException e) {
       f.completeExceptionally(e);
     }
@@ -291,11 +311,18 @@ public final class LedgerWriter implements AutoCloseable {
       exec("BEGIN IMMEDIATE");
       began = true;
       ensureTail();
+      if (foreignTailFrom >= 0 && batch.stream().anyMatch(Unit::acceptTail)) {
+        foreignTailFrom = -1; // the operator reviewed the tail and accepts it
+      }
       long seq = size;
       Hash prev = lastLeaf;
       String time = Envelope.formatTime(Instant.now());
       resolver.clearStaged();
       for (Unit u : batch) {
+        if (foreignTailFrom >= 0 && !u.isPolicyCheckpoint() && !u.isCosign()) {
+          fail(u, foreignTail());
+          continue;
+        }
         if (u.checkpoint) {
           if (u.isCosign()) {
             cosignedOut.add(CheckpointTable.insert(conn, u.cosigned, u.cosignedNote));
@@ -349,12 +376,14 @@ public final class LedgerWriter implements AutoCloseable {
       if (!built.isEmpty() && uncoveredSinceNanos < 0) {
         uncoveredSinceNanos = System.nanoTime();
       }
-      boolean wantCheckpoint =
-          accepted.stream().anyMatch(Unit::isRequestedCheckpoint)
+      // Checkpoint-only mode: the batch's own checkpoint commits with it, so an honest writer
+      // never leaves an unsigned tail another writer would have to trust (docs/FORMAT.md §9).
+      boolean wantCheckpoint = (!perRecordMode && !built.isEmpty())
+          || accepted.stream().anyMatch(Unit::isRequestedCheckpoint)
           || (size > lastCheckpointSize && accepted.stream().anyMatch(Unit::isPolicyCheckpoint))
           || (checkpointSigner != null && options.checkpointEveryRecords() > 0
               && size - lastCheckpointSize >= options.checkpointEveryRecords());
-      if (wantCheckpoint && checkpointSigner != null) {
+      if (wantCheckpoint && checkpointSigner != null && foreignTailFrom < 0) {
         cp = writeCheckpoint();
       }
       exec("COMMIT");
@@ -387,7 +416,7 @@ public final class LedgerWriter implements AutoCloseable {
     if (cp != null) {
       lastCheckpointSize = cp.size();
     }
-    if (size <= lastCheckpointSize) {
+    if (size <= lastCheckpointSize || foreignTailFrom >= 0) {
       uncoveredSinceNanos = -1;
     }
     for (int i = 0; i < accepted.size(); i++) {
@@ -435,6 +464,12 @@ public final class LedgerWriter implements AutoCloseable {
       throw new InvalidRecordException("body", prefix + cycle);
     }
     String kind = d.kind().name();
+    try {
+      RecordSchema.checkKeyOrigin(kind, body, origin);
+      checkNotRevokingOwnKey(kind, body);
+    } catch (InvalidRecordException e) {
+      throw prefix.isEmpty() ? e : new InvalidRecordException(e.field(), prefix + e.reason(), e);
+    }
     String[] id = RecordSchema.identity(kind, body);
     if (id != null) {
       // docs/FORMAT.md §3.5: a version is immutable. The same content again is the same fact
@@ -473,6 +508,25 @@ public final class LedgerWriter implements AutoCloseable {
     byte[] nodes = NodeBlob.encode(scratch.append(leaf));
     return new Built(seq, leaf, canonical, kind, nv[0], nv[1], d.actor(), time, signer,
         nodes, edges, new byte[1][], null);
+  }
+
+  /**
+   * A writer never revokes a key it signs with: every record and checkpoint after the revoke
+   * would fail verification, and when it is the last trusted key nothing could ever be covered
+   * again. Rotation revokes the old key with the new one ('ledger key rotate').
+   */
+  private void checkNotRevokingOwnKey(String kind, ObjectNode body) throws InvalidRecordException {
+    if (!RecordKind.KEY.name().equals(kind) || !"revoke".equals(body.path("action").asText())) {
+      return;
+    }
+    String named = RecordSchema.nameAndVersion(kind, body)[0];
+    String cpId = checkpointSigner == null ? null
+        : checkpointSigner.verifierKey().name() + "+" + checkpointSigner.verifierKey().keyId().hex();
+    if (named != null && (named.equals(recordSignerId) || named.equals(cpId))) {
+      throw new InvalidRecordException("body.key", "revokes " + named + ", the key this writer"
+          + " signs with; revoke a key with its successor ('ledger key rotate' adds the new key,"
+          + " then the new key revokes the old one)");
+    }
   }
 
   private void signAll(List<Built> built) throws LedgerException {
@@ -552,6 +606,7 @@ public final class LedgerWriter implements AutoCloseable {
     if (dbSize == size) {
       return;
     }
+    recheckKeys(dbSize);
     StoredSubtrees src = new StoredSubtrees(conn, path);
     List<Hash> roots = new ArrayList<>();
     for (CompactRange.PerfectSubtree ps : CompactRange.decomposition(dbSize)) {
@@ -564,8 +619,113 @@ public final class LedgerWriter implements AutoCloseable {
       r.next();
       lastCheckpointSize = r.getLong(1);
     }
+    // Records after the last checkpoint that this process did not build: those up to the size
+    // it knew (its own, or already checked) are fine; the rest must authenticate before any
+    // checkpoint of this writer covers them.
+    long known = size >= 0 && size <= dbSize ? Math.max(size, lastCheckpointSize) : lastCheckpointSize;
     size = dbSize;
-    uncoveredSinceNanos = size > lastCheckpointSize ? System.nanoTime() : -1;
+    foreignTailFrom = -1;
+    if (known < dbSize) {
+      foreignTailFrom = perRecordMode ? firstUnauthenticated(known, dbSize) : known;
+    }
+    uncoveredSinceNanos = size > lastCheckpointSize && foreignTailFrom < 0 ? System.nanoTime() : -1;
+  }
+
+  /**
+   * Per-record mode: the first record in {@code [from, to)} whose stored bytes do not
+   * authenticate (leaf hash recomputed from the body, chained to the previous leaf, signed by
+   * this writer's own record key, which the signed key history trusts now), or -1 if all do.
+   * Conservative: a tail signed by another trusted key is left for an operator to accept.
+   */
+  private long firstUnauthenticated(long from, long to) throws SQLException {
+    if (recordSigner == null) {
+      return from;
+    }
+    Hash prev = null;
+    try (PreparedStatement ps = conn.prepareStatement(
+        "SELECT seq, body, sig FROM records WHERE seq >= ? AND seq < ? ORDER BY seq")) {
+      ps.setLong(1, from);
+      ps.setLong(2, to);
+      try (ResultSet r = ps.executeQuery()) {
+        long expect = from;
+        while (r.next()) {
+          long seq = r.getLong(1);
+          byte[] body = r.getBytes(2);
+          byte[] sig = r.getBytes(3);
+          if (seq != expect || body == null || sig == null) {
+            return expect;
+          }
+          try {
+            Envelope.Parsed p = Envelope.parse(CanonicalJson.parse(body));
+            Hash leaf = MerkleTree.leafHash(body);
+            if (p.seq() != seq || !recordSignerId.equals(p.signer())
+                || (prev != null && !prev.equals(p.prev()))) {
+              return seq;
+            }
+            recordSigner.verifierKey().verify(Envelope.recordSignatureMessage(origin, leaf), sig);
+            prev = leaf;
+          } catch (LedgerException | RuntimeException e) {
+            return seq;
+          }
+          expect++;
+        }
+        return expect == to ? -1 : expect;
+      }
+    }
+  }
+
+  private LedgerException foreignTail() {
+    // CORRUPT (exit 1 in the CLI): the ledger holds records nobody can vouch for.
+    return new LedgerStorageException(LedgerStorageException.Reason.CORRUPT, path + ": records " + foreignTailFrom + ".."
+        + (size - 1) + " after the last signed checkpoint were not written by this writer and"
+        + (perRecordMode ? " do not verify under its key" : " carry no signature (checkpoint-only"
+            + " mode), so nothing tells them from an insertion")
+        + "; refusing to sign a checkpoint over them or append after them. Review them ('ledger"
+        + " verify --allow-uncovered', 'ledger log'), then accept them with 'ledger checkpoint"
+        + " --new --accept-tail' (Ledger.checkpointAcceptingTail())", null);
+  }
+
+  /** The number of records now (the caller has just checked the key history up to it). */
+  private static long currentSize(Connection conn) {
+    try (Statement s = conn.createStatement();
+        ResultSet r = s.executeQuery("SELECT coalesce(max(seq), -1) + 1 FROM records")) {
+      return r.next() ? r.getLong(1) : 0;
+    } catch (SQLException e) {
+      return 0; // check everything on the first batch
+    }
+  }
+
+  /**
+   * Another process appended key records since this writer last looked (say, it rotated the
+   * key): re-check, inside the write transaction, that this writer's keys are still trusted,
+   * so a batch never commits signed by a key the log revoked (docs/FORMAT.md §4.1).
+   */
+  private void recheckKeys(long dbSize) throws SQLException, LedgerException {
+    if (dbSize <= keysCheckedSize) {
+      keysCheckedSize = Math.min(keysCheckedSize, dbSize);
+      return;
+    }
+    boolean keyRecords;
+    try (PreparedStatement ps = conn.prepareStatement("SELECT count(*) FROM records WHERE seq >= ?"
+        + " AND " + KeyHistory.KEY_CANDIDATES)) {
+      ps.setLong(1, keysCheckedSize);
+      try (ResultSet r = ps.executeQuery()) {
+        keyRecords = r.next() && r.getLong(1) > 0;
+      }
+    }
+    if (keyRecords) {
+      List<dev.lineageledger.core.VerifierKey> mine = new ArrayList<>();
+      if (checkpointSigner != null) {
+        mine.add(checkpointSigner.verifierKey());
+      }
+      if (recordSigner != null && !mine.contains(recordSigner.verifierKey())) {
+        mine.add(recordSigner.verifierKey());
+      }
+      SignedHistory.checkWriter(conn, path, origin,
+          perRecordMode ? dev.lineageledger.core.SigningMode.PER_RECORD
+              : dev.lineageledger.core.SigningMode.CHECKPOINT_ONLY, mine);
+    }
+    keysCheckedSize = dbSize;
   }
 
   /** Records after the last checkpoint? A plain read: WAL readers take no lock. */

@@ -369,6 +369,29 @@ public final class RecordSchema {
    * §3.5: the identity under which a version is immutable, {name, version}; null for kinds
    * without one (approval, deployment, key, custom kinds without both name and version).
    */
+  /**
+   * docs/FORMAT.md §3.3, §4.1: the key a {@code key} record adds or revokes is named after this
+   * log's origin (a log's key name is its origin, §5); another log's or a witness's key would
+   * otherwise sign this log's checkpoints. Call after {@link #validate}.
+   */
+  public static void checkKeyOrigin(String kind, JsonNode body, String origin)
+      throws InvalidRecordException {
+    if (!"key".equals(kind)) {
+      return;
+    }
+    String name;
+    try {
+      name = dev.lineageledger.core.VerifierKey.parse(body.path("key").asText()).name();
+    } catch (dev.lineageledger.core.FormatException e) {
+      throw new InvalidRecordException("body.key", "must be a C2SP verifier key: " + e.getMessage());
+    }
+    if (!name.equals(origin)) {
+      throw new InvalidRecordException("body.key", "names a key of '" + printable(name)
+          + "', but this ledger's keys are named after its origin '" + printable(origin)
+          + "' (another log's or a witness's key cannot sign this log)");
+    }
+  }
+
   public static String[] identity(String kind, JsonNode body) {
     return switch (kind) {
       case "dataset", "model" -> new String[] {text(body, "name"), text(body, "version")};

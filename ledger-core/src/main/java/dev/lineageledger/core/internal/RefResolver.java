@@ -76,7 +76,8 @@ public final class RefResolver {
   /** Where data flows from {@code node}: stored edges and those staged in this batch. */
   public java.util.List<Long> downstream(long node) throws LedgerException {
     java.util.List<Long> out = new java.util.ArrayList<>(stagedDownstream.getOrDefault(node, java.util.List.of()));
-    try (PreparedStatement ps = conn.prepareStatement("SELECT dst FROM edges WHERE src = ?")) {
+    try (PreparedStatement ps = conn.prepareStatement("SELECT dst FROM edges WHERE src = ?"
+        + " AND record_seq >= 0 AND src >= 0 AND dst >= 0")) {
       ps.setLong(1, node);
       try (ResultSet r = ps.executeQuery()) {
         while (r.next()) {
@@ -96,7 +97,7 @@ public final class RefResolver {
       return e;
     }
     try (PreparedStatement ps = conn.prepareStatement("SELECT seq, leaf_hash, body FROM records"
-        + " WHERE kind = ? AND name = ? AND version = ? ORDER BY seq LIMIT 1")) {
+        + " WHERE kind = ? AND name = ? AND version = ? AND seq >= 0 ORDER BY seq LIMIT 1")) {
       ps.setString(1, kind);
       ps.setString(2, name);
       ps.setString(3, version);
@@ -186,7 +187,7 @@ public final class RefResolver {
     if (t != null) {
       return t;
     }
-    return query("SELECT seq, leaf_hash, kind FROM records WHERE seq = ?", seq);
+    return query("SELECT seq, leaf_hash, kind FROM records WHERE seq = ? AND seq >= 0", seq);
   }
 
   private Target byHash(Hash h) throws LedgerException {
@@ -194,7 +195,8 @@ public final class RefResolver {
     if (t != null) {
       return t;
     }
-    return query("SELECT seq, leaf_hash, kind FROM records WHERE leaf_hash = ?", h.bytes());
+    return query("SELECT seq, leaf_hash, kind FROM records WHERE leaf_hash = ? AND seq >= 0"
+        + " ORDER BY seq LIMIT 1", h.bytes());
   }
 
   private Target byName(String kind, String name, String version) throws LedgerException {
@@ -204,10 +206,10 @@ public final class RefResolver {
     }
     if (version == null) {
       return query("SELECT seq, leaf_hash, kind FROM records WHERE kind = ? AND name = ?"
-          + " ORDER BY seq DESC LIMIT 1", kind, name);
+          + " AND seq >= 0 ORDER BY seq DESC LIMIT 1", kind, name);
     }
     return query("SELECT seq, leaf_hash, kind FROM records WHERE kind = ? AND name = ?"
-        + " AND version = ? ORDER BY seq LIMIT 1", kind, name, version);
+        + " AND version = ? AND seq >= 0 ORDER BY seq LIMIT 1", kind, name, version);
   }
 
   private Target query(String sql, Object... args) throws LedgerException {

@@ -49,17 +49,31 @@ public final class SignedHistory {
 
   private static void checkMeta(Connection conn, Path path, String origin, SigningMode mode)
       throws SQLException, LedgerException {
-    String firstBody = string(conn, "SELECT body FROM checkpoints ORDER BY size LIMIT 1");
+    String firstBody = string(conn, "SELECT body FROM checkpoints WHERE size >= 0 ORDER BY size LIMIT 1");
     if (firstBody != null && !firstBody.startsWith(origin + "\n")) {
       throw corrupt(path, "its ledger_meta origin '" + origin + "' is not the origin its signed"
           + " checkpoints name");
     }
+    // The first record that is not a key record, by its signed bytes (not the kind column).
     try (PreparedStatement ps = conn.prepareStatement(
-        "SELECT signer FROM records WHERE kind <> 'key' ORDER BY seq LIMIT 1");
+        "SELECT body FROM records WHERE seq >= 0 ORDER BY seq");
         ResultSet r = ps.executeQuery()) {
-      if (r.next() && (r.getString(1) != null) != (mode == SigningMode.PER_RECORD)) {
-        throw corrupt(path, "its ledger_meta signing_mode '" + mode.id() + "' contradicts its"
-            + " signed records");
+      while (r.next()) {
+        byte[] body = r.getBytes(1);
+        if (KeyHistory.isKeyRecord(body)) {
+          continue;
+        }
+        String signer;
+        try {
+          signer = Envelope.parse(CanonicalJson.parse(body)).signer();
+        } catch (InvalidRecordException | FormatException | RuntimeException e) {
+          throw corrupt(path, "a record is unreadable (run 'ledger verify')");
+        }
+        if ((signer != null) != (mode == SigningMode.PER_RECORD)) {
+          throw corrupt(path, "its ledger_meta signing_mode '" + mode.id() + "' contradicts its"
+              + " signed records");
+        }
+        break;
       }
     }
   }
@@ -78,19 +92,48 @@ public final class SignedHistory {
     }
     Set<String> trusted = new LinkedHashSet<>();
     trusted.add(genesis);
-    try (PreparedStatement ps = conn.prepareStatement(
-        "SELECT body FROM records WHERE kind = 'key' ORDER BY seq");
+    // Public keys known in full, so that key records' signatures are checked, not only their
+    // signer labels: the candidate (when it is the genesis key) and every key a record added.
+    java.util.Map<String, VerifierKey> known = new java.util.HashMap<>();
+    known.put(label, k);
+    // §4.1: key records are found from their signed bytes, never from the kind column.
+    try (PreparedStatement ps = conn.prepareStatement("SELECT body, sig, kind FROM records WHERE "
+        + KeyHistory.KEY_CANDIDATES + " AND seq >= 0 ORDER BY seq");
         ResultSet r = ps.executeQuery()) {
       while (r.next()) {
+        byte[] bytes = r.getBytes(1);
+        if (!KeyHistory.isKeyRecord(bytes)) {
+          continue;
+        }
+        if (!"key".equals(r.getString(3))) {
+          throw corrupt(path, "a key record's kind column says '" + TextRules.escape(r.getString(3))
+              + "' (run 'ledger verify')");
+        }
         try {
-          Envelope.Parsed p = Envelope.parse(CanonicalJson.parse(r.getBytes(1)));
+          Envelope.Parsed p = Envelope.parse(CanonicalJson.parse(bytes));
           if (!trusted.contains(p.signer())) {
             continue; // §4.1: a key record by an untrusted signer changes nothing
           }
+          VerifierKey signerKey = known.get(p.signer());
+          if (signerKey != null) {
+            byte[] sig = r.getBytes(2);
+            try {
+              if (sig == null) {
+                throw new VerificationException("no signature");
+              }
+              signerKey.verify(Envelope.recordSignatureMessage(origin,
+                  dev.lineageledger.core.MerkleTree.leafHash(bytes)), sig);
+            } catch (VerificationException e) {
+              throw corrupt(path, "key record " + p.seq() + " does not verify under "
+                  + p.signer() + " (run 'ledger verify')");
+            }
+          }
           JsonNode b = p.body();
-          String named = KeyHistory.label(VerifierKey.parse(b.path("key").asText()));
+          VerifierKey namedKey = VerifierKey.parse(b.path("key").asText());
+          String named = KeyHistory.label(namedKey);
           if ("add".equals(b.path("action").asText())) {
             trusted.add(named);
+            known.put(named, namedKey);
           } else if ("revoke".equals(b.path("action").asText())) {
             trusted.remove(named);
           }

@@ -163,6 +163,7 @@ public final class SignedLogVerifier {
     List<RecordSchema.RefSlot> slots;
     try {
       slots = RecordSchema.validate(RecordKind.of(p.kind()), p.body());
+      RecordSchema.checkKeyOrigin(p.kind(), p.body(), origin);
     } catch (InvalidRecordException e) {
       throw new Failure(FailureReason.INVALID_RECORD, e.getMessage());
     }
