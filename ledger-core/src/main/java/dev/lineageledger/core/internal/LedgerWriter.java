@@ -597,12 +597,7 @@ public final class LedgerWriter implements AutoCloseable {
 
   /** Re-reads size, last leaf and the compact range if another process appended. */
   private void ensureTail() throws SQLException, LedgerException {
-    long dbSize;
-    try (Statement s = conn.createStatement();
-        ResultSet r = s.executeQuery("SELECT coalesce(max(seq), -1) + 1 FROM records")) {
-      r.next();
-      dbSize = r.getLong(1);
-    }
+    long dbSize = storedSize(conn);
     if (dbSize == size) {
       return;
     }
@@ -614,11 +609,7 @@ public final class LedgerWriter implements AutoCloseable {
     }
     range = CompactRange.of(dbSize, roots);
     lastLeaf = dbSize == 0 ? Envelope.GENESIS_PREV : src.subtree(0, dbSize - 1);
-    try (Statement s = conn.createStatement();
-        ResultSet r = s.executeQuery("SELECT coalesce(max(size), 0) FROM checkpoints")) {
-      r.next();
-      lastCheckpointSize = r.getLong(1);
-    }
+    lastCheckpointSize = checkpointedSize(conn);
     // Records after the last checkpoint that this process did not build: those up to the size
     // it knew (its own, or already checked) are fine; the rest must authenticate before any
     // checkpoint of this writer covers them.
@@ -687,9 +678,8 @@ public final class LedgerWriter implements AutoCloseable {
 
   /** The number of records now (the caller has just checked the key history up to it). */
   private static long currentSize(Connection conn) {
-    try (Statement s = conn.createStatement();
-        ResultSet r = s.executeQuery("SELECT coalesce(max(seq), -1) + 1 FROM records")) {
-      return r.next() ? r.getLong(1) : 0;
+    try {
+      return storedSize(conn);
     } catch (SQLException e) {
       return 0; // check everything on the first batch
     }
@@ -730,12 +720,27 @@ public final class LedgerWriter implements AutoCloseable {
 
   /** Records after the last checkpoint? A plain read: WAL readers take no lock. */
   private static boolean tailUncovered(Connection conn) {
-    try (Statement s = conn.createStatement();
-        ResultSet r = s.executeQuery("SELECT (SELECT coalesce(max(seq), -1) + 1 FROM records)"
-            + " > (SELECT coalesce(max(size), 0) FROM checkpoints)")) {
-      return r.next() && r.getBoolean(1);
+    try {
+      return storedSize(conn) > checkpointedSize(conn);
     } catch (SQLException e) {
       return true; // let the writer's own batch report what is wrong
+    }
+  }
+
+  /** The number of records stored (the tree size), read from the log itself. */
+  private static long storedSize(Connection conn) throws SQLException {
+    return longQuery(conn, "SELECT coalesce(max(seq), -1) + 1 FROM records");
+  }
+
+  /** The size of the largest stored checkpoint (0 without one). */
+  private static long checkpointedSize(Connection conn) throws SQLException {
+    return longQuery(conn, "SELECT coalesce(max(size), 0) FROM checkpoints");
+  }
+
+  private static long longQuery(Connection conn, String sql) throws SQLException {
+    try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
     }
   }
 
