@@ -33,6 +33,11 @@ public enum FailureReason {
   EDGE_MISMATCH("edge-mismatch"),
   /** The stored Merkle tree nodes differ from those computed from the records. */
   TREE_NODE_MISMATCH("tree-node-mismatch"),
+  /**
+   * The lookup index (hash, kind:name@version, time, its coverage mark) disagrees with the log
+   * it is derived from (§7): a forged row would redirect a reference or a query.
+   */
+  INDEX_MISMATCH("index-mismatch"),
   /** A record that must be signed has no signer or no signature. */
   MISSING_SIGNATURE("missing-signature"),
   /** A record is signed by a key that is not trusted at its position. */

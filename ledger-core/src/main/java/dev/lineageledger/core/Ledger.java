@@ -1,25 +1,18 @@
 package dev.lineageledger.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lineageledger.core.internal.CheckpointTable;
 import dev.lineageledger.core.internal.Envelope;
 import dev.lineageledger.core.internal.KeyHistory;
+import dev.lineageledger.core.internal.LedgerStore;
 import dev.lineageledger.core.internal.LedgerVerifier;
 import dev.lineageledger.core.internal.LedgerWriter;
 import dev.lineageledger.core.internal.ProofBuilder;
 import dev.lineageledger.core.internal.RefResolver;
 import dev.lineageledger.core.internal.SignedHistory;
-import dev.lineageledger.core.internal.SqliteStore;
-import dev.lineageledger.core.internal.StoredSubtrees;
+import dev.lineageledger.core.internal.SqliteLedgerStore;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +23,7 @@ import java.util.regex.Pattern;
 
 /**
  * An append-only, hash-chained, Merkle-committed ledger of lineage records in one SQLite file.
+ * A thin facade: storage is behind an internal store interface, appends go through one writer.
  * Thread-safe: any number of threads may append concurrently (their records are group-committed
  * by one writer thread) and query at the same time. Several processes may append to one file.
  *
@@ -46,23 +40,20 @@ public final class Ledger implements AutoCloseable {
   private final Path path;
   private final String origin;
   private final SigningMode mode;
-  private final LedgerOptions options;
-  private final Connection readConn;
-  private final Connection writeConn;
+  private final LedgerStore store;
   private final LedgerWriter writer;
-  private final Object readLock = new Object();
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
-  private final Object syncStateLock = new Object();
-  private Connection syncStateConn;
 
-  private Ledger(Path path, LedgerOptions options, Connection readConn, Connection writeConn,
-      boolean checkKeyHistory) throws LedgerException {
+  private Ledger(Path path, LedgerOptions options, LedgerStore store, boolean checkKeyHistory)
+      throws LedgerException {
     this.path = path;
-    this.options = options;
-    this.readConn = readConn;
-    this.writeConn = writeConn;
-    Map<String, String> meta = meta(readConn, path);
+    this.store = store;
+    boolean writable = !store.isReadOnly();
+    Map<String, String> meta;
+    try (LedgerStore.Reader r = store.read()) {
+      meta = r.meta();
+    }
     this.origin = meta.get("origin");
     String m = meta.get("signing_mode");
     if (origin == null || m == null) {
@@ -84,21 +75,23 @@ public final class Ledger implements AutoCloseable {
           + dev.lineageledger.core.internal.TextRules.escape(meta.get("format_version")) + "'; this build reads lineage-ledger"
           + " version " + Envelope.FORMAT_VERSION, null);
     }
-    if (writeConn != null && !ORIGIN.matcher(origin).matches()) {
+    if (writable && !ORIGIN.matcher(origin).matches()) {
       // A writer would sign checkpoints naming it; verification reports it (ledger-meta).
       throw new LedgerStorageException(LedgerStorageException.Reason.CORRUPT, path
           + " has an invalid origin '" + dev.lineageledger.core.internal.TextRules.escape(origin)
           + "' in ledger_meta (docs/FORMAT.md §5)", null);
     }
-    if (writeConn != null && checkKeyHistory) {
+    if (writable && checkKeyHistory) {
       List<VerifierKey> signing = new ArrayList<>();
       options.checkpointSigner().ifPresent(k -> signing.add(k.verifierKey()));
       options.recordSigner().filter(k -> !signing.contains(k.verifierKey()))
           .ifPresent(k -> signing.add(k.verifierKey()));
-      SignedHistory.checkWriter(readConn, path, origin, mode, signing);
+      try (LedgerStore.Reader r = store.read()) {
+        SignedHistory.checkWriter(r, path.toString(), origin, mode, signing);
+      }
     }
-    this.writer = writeConn == null ? null
-        : new LedgerWriter(writeConn, path, origin, options, mode == SigningMode.PER_RECORD);
+    this.writer = writable
+        ? new LedgerWriter(store, origin, options, mode == SigningMode.PER_RECORD) : null;
   }
 
   /**
@@ -114,17 +107,12 @@ public final class Ledger implements AutoCloseable {
     if (options.isReadOnly()) {
       throw new IllegalArgumentException("cannot create a ledger read-only");
     }
-    try (Connection c = SqliteStore.connect(new SqliteStore.ConnectionSpec(path,
-        options.durability(), options.busyTimeoutMillis(), false), false, true)) {
-      SqliteStore.initialize(c, path, List.of(
-          new String[] {"format", "lineage-ledger"},
-          new String[] {"format_version", String.valueOf(Envelope.FORMAT_VERSION)},
-          new String[] {"origin", origin},
-          new String[] {"signing_mode", mode.id()},
-          new String[] {"created", Envelope.formatTime(Instant.now())}));
-    } catch (SQLException e) {
-      throw SqliteStore.describe(path, "cannot create", e);
-    }
+    SqliteLedgerStore.create(path, options.durability(), options.busyTimeoutMillis(), List.of(
+        new String[] {"format", "lineage-ledger"},
+        new String[] {"format_version", String.valueOf(Envelope.FORMAT_VERSION)},
+        new String[] {"origin", origin},
+        new String[] {"signing_mode", mode.id()},
+        new String[] {"created", Envelope.formatTime(Instant.now())})).close();
     return open(path, options);
   }
 
@@ -143,44 +131,14 @@ public final class Ledger implements AutoCloseable {
 
   private static Ledger open(Path path, LedgerOptions options, boolean checkKeyHistory)
       throws LedgerException {
-    SqliteStore.ConnectionSpec spec = new SqliteStore.ConnectionSpec(path, options.durability(),
+    LedgerStore store = SqliteLedgerStore.open(path, options.durability(),
         options.busyTimeoutMillis(), options.isReadOnly());
-    Connection read = SqliteStore.connect(spec, false, false);
-    Connection write = null;
     try {
-      SqliteStore.checkAndMigrate(read, path, !options.isReadOnly());
-      if (!options.isReadOnly()) {
-        write = SqliteStore.connect(spec, true, false);
-      }
-      return new Ledger(path, options, read, write, checkKeyHistory);
+      return new Ledger(path, options, store, checkKeyHistory);
     } catch (LedgerException | RuntimeException e) {
-      closeQuietly(read);
-      closeQuietly(write);
+      store.close();
       throw e;
     }
-  }
-
-  private static void closeQuietly(Connection c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // nothing more to do
-      }
-    }
-  }
-
-  private static Map<String, String> meta(Connection c, Path path) throws LedgerStorageException {
-    Map<String, String> m = new HashMap<>();
-    try (Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT key, value FROM ledger_meta")) {
-      while (r.next()) {
-        m.put(r.getString(1), r.getString(2));
-      }
-    } catch (SQLException e) {
-      throw SqliteStore.describe(path, "cannot read", e);
-    }
-    return m;
   }
 
   public Path path() {
@@ -306,27 +264,19 @@ public final class Ledger implements AutoCloseable {
 
   /** The key records before {@code treeSize}, each with its inclusion proof in that tree. */
   public List<KeyRecordProof> keyEvidence(long treeSize) throws LedgerException {
-    checkSize(treeSize);
+    try (LedgerStore.Reader r = store.read()) {
+      checkSize(r, treeSize);
+    }
     List<KeyRecordProof> out = new ArrayList<>();
-    synchronized (readLock) {
+    try (LedgerStore.Reader r = store.read()) {
       // docs/FORMAT.md §4.1: key records are found from their signed bytes, never the kind column.
-      try (PreparedStatement ps = readConn.prepareStatement("SELECT seq, body, sig FROM records"
-          + " WHERE " + KeyHistory.KEY_CANDIDATES + " AND seq >= 0 AND seq < ? ORDER BY seq")) {
-        ps.setLong(1, treeSize);
-        ProofBuilder proofs = new ProofBuilder(new StoredSubtrees(readConn, path));
-        try (ResultSet r = ps.executeQuery()) {
-          while (r.next()) {
-            long seq = r.getLong(1);
-            if (!KeyHistory.isKeyRecord(r.getBytes(2))) {
-              continue;
-            }
-            out.add(new KeyRecordProof(seq, r.getBytes(2), r.getBytes(3),
-                proofs.inclusion(seq, treeSize).path()));
-          }
+      ProofBuilder proofs = new ProofBuilder(r);
+      r.scanKeyCandidates(0, treeSize, row -> {
+        if (KeyHistory.isKeyRecord(row.body())) {
+          out.add(new KeyRecordProof(row.seq(), row.body(), row.sig(),
+              proofs.inclusion(row.seq(), treeSize).path()));
         }
-      } catch (SQLException e) {
-        throw SqliteStore.describe(path, "cannot read", e);
-      }
+      });
     }
     return out;
   }
@@ -350,25 +300,24 @@ public final class Ledger implements AutoCloseable {
 
   /** Number of records (the tree size). */
   public long size() throws LedgerException {
-    synchronized (readLock) {
-      try (Statement s = readConn.createStatement();
-          ResultSet r = s.executeQuery("SELECT coalesce(max(seq), -1) + 1 FROM records")) {
-        r.next();
-        return r.getLong(1);
-      } catch (SQLException e) {
-        throw SqliteStore.describe(path, "cannot read", e);
-      }
+    try (LedgerStore.Reader r = store.read()) {
+      return r.size();
     }
   }
 
   public Optional<LedgerRecord> record(long seq) throws LedgerException {
-    List<LedgerRecord> l = query("WHERE seq = ?", List.of(seq), 1);
-    return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    try (LedgerStore.Reader r = store.read()) {
+      LedgerStore.LogRow row = seq >= 0 && seq < r.size() ? r.row(seq) : null;
+      return row == null ? Optional.empty() : Optional.of(toRecord(row));
+    }
   }
 
   public Optional<LedgerRecord> record(Hash leafHash) throws LedgerException {
-    List<LedgerRecord> l = query("WHERE leaf_hash = ?", List.of(leafHash.bytes()), 1);
-    return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    try (LedgerStore.Reader r = store.read()) {
+      RefResolver.Target t = r.byHash(leafHash);
+      LedgerStore.LogRow row = t == null ? null : r.row(t.seq());
+      return row == null ? Optional.empty() : Optional.of(toRecord(row));
+    }
   }
 
   /**
@@ -376,11 +325,14 @@ public final class Ledger implements AutoCloseable {
    * hex), or {@code kind:name@version} / {@code kind:name} (latest).
    */
   public LedgerRecord resolve(String ref) throws LedgerException {
-    RefResolver.Target t;
-    synchronized (readLock) {
-      t = new RefResolver(readConn, path).resolve(ref, "reference");
+    try (LedgerStore.Reader r = store.read()) {
+      RefResolver.Target t = new RefResolver(r).resolve(ref, "reference");
+      LedgerStore.LogRow row = r.row(t.seq());
+      if (row == null) {
+        throw new InvalidRecordException("reference", "not found");
+      }
+      return toRecord(row);
     }
-    return record(t.seq()).orElseThrow(() -> new InvalidRecordException("reference", "not found"));
   }
 
   /** Filters for {@link #records}. Null fields match everything. */
@@ -392,29 +344,21 @@ public final class Ledger implements AutoCloseable {
 
   /** Records matching {@code q}, in sequence order. */
   public List<LedgerRecord> records(Query q) throws LedgerException {
-    StringBuilder where = new StringBuilder("WHERE seq >= ?");
-    List<Object> args = new ArrayList<>();
-    args.add(q.fromSeq());
-    if (q.kind() != null) {
-      where.append(" AND kind = ?");
-      args.add(q.kind());
+    try (LedgerStore.Reader r = store.read()) {
+      List<LedgerRecord> out = new ArrayList<>();
+      for (LedgerStore.LogRow row : r.query(
+          new LedgerStore.Query(q.kind(), q.name(), q.since(), q.fromSeq(), q.limit()))) {
+        out.add(toRecord(row));
+      }
+      return out;
     }
-    if (q.name() != null) {
-      where.append(" AND name = ?");
-      args.add(q.name());
-    }
-    if (q.since() != null) {
-      where.append(" AND time >= ?");
-      args.add(q.since());
-    }
-    return query(where.toString(), args, q.limit());
   }
 
   /** Streams every record from {@code fromSeq} in order, in constant memory. */
   public void forEach(long fromSeq, RecordConsumer consumer) throws LedgerException {
     long next = fromSeq;
     while (true) {
-      List<LedgerRecord> page = query("WHERE seq >= ?", List.of(next), 512);
+      List<LedgerRecord> page = records(new Query(null, null, null, next, 512));
       for (LedgerRecord r : page) {
         consumer.accept(r);
       }
@@ -431,30 +375,14 @@ public final class Ledger implements AutoCloseable {
     void accept(LedgerRecord r) throws LedgerException;
   }
 
-  private List<LedgerRecord> query(String where, List<?> args, int limit) throws LedgerException {
-    List<LedgerRecord> out = new ArrayList<>();
-    synchronized (readLock) {
-      try (PreparedStatement ps = readConn.prepareStatement(
-          // §7: rows outside [0, size) are no records (verify reports them); never shown.
-          "SELECT seq, leaf_hash, body, sig FROM records " + where + " AND seq >= 0 ORDER BY seq LIMIT ?")) {
-        int i = 1;
-        for (Object a : args) {
-          ps.setObject(i++, a);
-        }
-        ps.setLong(i, limit);
-        try (ResultSet r = ps.executeQuery()) {
-          while (r.next()) {
-            out.add(toRecord(r.getLong(1), r.getBytes(2), r.getBytes(3), r.getBytes(4)));
-          }
-        }
-      } catch (SQLException e) {
-        throw SqliteStore.describe(path, "cannot read", e);
-      }
+  private static LedgerRecord toRecord(LedgerStore.LogRow row) throws LedgerException {
+    long seq = row.seq();
+    byte[] leaf = row.leafHash();
+    byte[] body = row.body();
+    byte[] sig = row.sig();
+    if (leaf == null || leaf.length != Hash.SIZE || body == null) {
+      throw new FormatException("record " + seq + " is unreadable (run 'ledger verify')");
     }
-    return out;
-  }
-
-  private LedgerRecord toRecord(long seq, byte[] leaf, byte[] body, byte[] sig) throws LedgerException {
     try {
       JsonNode n = CanonicalJson.parse(body);
       Envelope.Parsed p = Envelope.parse(n);
@@ -469,40 +397,28 @@ public final class Ledger implements AutoCloseable {
   // ---------------------------------------------------------------- checkpoints and proofs
 
   public Optional<StoredCheckpoint> latestCheckpoint() throws LedgerException {
-    synchronized (readLock) {
-      try {
-        return Optional.ofNullable(CheckpointTable.latest(readConn));
-      } catch (SQLException e) {
-        throw SqliteStore.describe(path, "cannot read", e);
-      }
+    try (LedgerStore.Reader r = store.read()) {
+      return Optional.ofNullable(r.latestCheckpoint());
     }
   }
 
   public Optional<StoredCheckpoint> checkpoint(long size) throws LedgerException {
-    synchronized (readLock) {
-      try {
-        return Optional.ofNullable(CheckpointTable.read(readConn, size));
-      } catch (SQLException e) {
-        throw SqliteStore.describe(path, "cannot read", e);
-      }
+    try (LedgerStore.Reader r = store.read()) {
+      return Optional.ofNullable(r.checkpoint(size));
     }
   }
 
   public List<StoredCheckpoint> checkpoints() throws LedgerException {
-    synchronized (readLock) {
-      try {
-        return CheckpointTable.all(readConn);
-      } catch (SQLException e) {
-        throw SqliteStore.describe(path, "cannot read", e);
-      }
+    try (LedgerStore.Reader r = store.read()) {
+      return r.checkpoints();
     }
   }
 
   /** The RFC 9162 Merkle tree hash of the first {@code size} records. */
   public Hash root(long size) throws LedgerException {
-    checkSize(size);
-    synchronized (readLock) {
-      return new ProofBuilder(new StoredSubtrees(readConn, path)).root(size);
+    try (LedgerStore.Reader r = store.read()) {
+      checkSize(r, size);
+      return new ProofBuilder(r).root(size);
     }
   }
 
@@ -517,40 +433,40 @@ public final class Ledger implements AutoCloseable {
       throw new InvalidRecordException("level", "subtree " + level + "/" + index + " is out of range");
     }
     long end = (index + 1) << level;
-    long n = size();
-    if (end > n) {
-      throw new InvalidRecordException("index", "subtree " + level + "/" + index
-          + " is not complete in a tree of size " + n);
-    }
-    synchronized (readLock) {
-      return new StoredSubtrees(readConn, path).subtree(level, index);
+    try (LedgerStore.Reader r = store.read()) {
+      long n = r.size();
+      if (end > n) {
+        throw new InvalidRecordException("index", "subtree " + level + "/" + index
+            + " is not complete in a tree of size " + n);
+      }
+      return r.subtree(level, index);
     }
   }
 
   /** RFC 9162 §2.1.3 inclusion proof of record {@code seq} in the tree of {@code treeSize}. */
   public InclusionProof proveInclusion(long seq, long treeSize) throws LedgerException {
-    checkSize(treeSize);
-    if (seq < 0 || seq >= treeSize) {
-      throw new InvalidRecordException("seq", "record " + seq + " is not in a tree of size " + treeSize);
-    }
-    synchronized (readLock) {
-      return new ProofBuilder(new StoredSubtrees(readConn, path)).inclusion(seq, treeSize);
+    try (LedgerStore.Reader r = store.read()) {
+      checkSize(r, treeSize);
+      if (seq < 0 || seq >= treeSize) {
+        throw new InvalidRecordException("seq", "record " + seq + " is not in a tree of size " + treeSize);
+      }
+      return new ProofBuilder(r).inclusion(seq, treeSize);
     }
   }
 
   /** RFC 9162 §2.1.4 consistency proof between two tree sizes. */
   public ConsistencyProof proveConsistency(long oldSize, long newSize) throws LedgerException {
-    checkSize(newSize);
-    if (oldSize < 0 || oldSize > newSize) {
-      throw new InvalidRecordException("size", "old size " + oldSize + " must be between 0 and " + newSize);
-    }
-    synchronized (readLock) {
-      return new ProofBuilder(new StoredSubtrees(readConn, path)).consistency(oldSize, newSize);
+    try (LedgerStore.Reader r = store.read()) {
+      checkSize(r, newSize);
+      if (oldSize < 0 || oldSize > newSize) {
+        throw new InvalidRecordException("size", "old size " + oldSize + " must be between 0 and " + newSize);
+      }
+      return new ProofBuilder(r).consistency(oldSize, newSize);
     }
   }
 
-  private void checkSize(long size) throws LedgerException {
-    long n = size();
+  private static void checkSize(LedgerStore.Reader r, long size) throws LedgerException {
+    long n = r.size();
     if (size < 0 || size > n) {
       throw new InvalidRecordException("size", "tree size " + size + " is outside 0.." + n);
     }
@@ -567,66 +483,32 @@ public final class Ledger implements AutoCloseable {
     Map<Long, LineageGraph.Node> nodes = new HashMap<>();
     List<LineageGraph.Link> links = new ArrayList<>();
     boolean truncated = false;
-    // One statement per distinct frontier chunk size, reused across levels: preparing a
-    // statement per level dominated deep closures (a 10,000-level chain spent ~70% of its time
-    // in sqlite3_prepare).
-    Map<Integer, PreparedStatement> byChunkSize = new HashMap<>();
-    synchronized (readLock) {
-      try {
-        LineageGraph.Node root = node(seq, 0);
-        if (root == null) {
-          throw new InvalidRecordException("seq", "record " + seq + " does not exist");
+    try (LedgerStore.Reader r = store.read()) {
+      RefResolver.Target root = r.bySeq(seq);
+      if (root == null) {
+        throw new InvalidRecordException("seq", "record " + seq + " does not exist");
+      }
+      LedgerStore.LogRow rootRow = r.row(seq);
+      nodes.put(seq, new LineageGraph.Node(seq, rootRow.kind(), rootRow.name(), rootRow.version(),
+          0, root.hash()));
+      List<Long> frontier = List.of(seq);
+      int depth = 0;
+      while (!frontier.isEmpty()) {
+        if (maxDepth > 0 && depth >= maxDepth) {
+          truncated = true;
+          break;
         }
-        nodes.put(seq, root);
-        List<Long> frontier = List.of(seq);
-        int depth = 0;
-        String from = dir == LineageDirection.UPSTREAM ? "dst" : "src";
-        while (!frontier.isEmpty()) {
-          if (maxDepth > 0 && depth >= maxDepth) {
-            truncated = true;
-            break;
-          }
-          depth++;
-          List<Long> next = new ArrayList<>();
-          for (int i = 0; i < frontier.size(); i += 500) {
-            List<Long> chunk = frontier.subList(i, Math.min(frontier.size(), i + 500));
-            PreparedStatement ps = byChunkSize.get(chunk.size());
-            if (ps == null) {
-              String in = String.join(",", Collections.nCopies(chunk.size(), "?"));
-              ps = readConn.prepareStatement(
-                  "SELECT e.src, e.dst, e.role, r.seq, r.kind, r.name, r.version, r.leaf_hash"
-                      + " FROM edges e JOIN records r ON r.seq = e." + (from.equals("dst") ? "src" : "dst")
-                      + " WHERE e." + from + " IN (" + in + ")"
-                      + " AND e.record_seq >= 0 AND e.src >= 0 AND e.dst >= 0 AND r.seq >= 0");
-              byChunkSize.put(chunk.size(), ps);
-            }
-            for (int j = 0; j < chunk.size(); j++) {
-              ps.setLong(j + 1, chunk.get(j));
-            }
-            try (ResultSet r = ps.executeQuery()) {
-              while (r.next()) {
-                links.add(new LineageGraph.Link(r.getLong(1), r.getLong(2), r.getString(3)));
-                long other = r.getLong(4);
-                if (!nodes.containsKey(other)) {
-                  nodes.put(other, new LineageGraph.Node(other, r.getString(5), r.getString(6),
-                      r.getString(7), depth, Hash.of(r.getBytes(8))));
-                  next.add(other);
-                }
-              }
-            }
-          }
-          frontier = next;
-        }
-      } catch (SQLException e) {
-        throw SqliteStore.describe(path, "cannot read", e);
-      } finally {
-        for (PreparedStatement ps : byChunkSize.values()) {
-          try {
-            ps.close();
-          } catch (SQLException ignored) {
-            // closing a read statement cannot lose data
+        depth++;
+        List<Long> next = new ArrayList<>();
+        for (LedgerStore.Link l : r.links(frontier, dir == LineageDirection.UPSTREAM)) {
+          links.add(new LineageGraph.Link(l.src(), l.dst(), l.role()));
+          if (!nodes.containsKey(l.other())) {
+            nodes.put(l.other(), new LineageGraph.Node(l.other(), l.kind(), l.name(), l.version(),
+                depth, l.otherHash()));
+            next.add(l.other());
           }
         }
+        frontier = next;
       }
     }
     return new LineageGraph(seq, dir, nodes, dedupe(links), truncated);
@@ -636,17 +518,6 @@ public final class Ledger implements AutoCloseable {
     return new ArrayList<>(new java.util.LinkedHashSet<>(links));
   }
 
-  private LineageGraph.Node node(long seq, int depth) throws SQLException {
-    try (PreparedStatement ps = readConn.prepareStatement(
-        "SELECT kind, name, version, leaf_hash FROM records WHERE seq = ? AND seq >= 0")) {
-      ps.setLong(1, seq);
-      try (ResultSet r = ps.executeQuery()) {
-        return r.next() ? new LineageGraph.Node(seq, r.getString(1), r.getString(2),
-            r.getString(3), depth, Hash.of(r.getBytes(4))) : null;
-      }
-    }
-  }
-
   // ---------------------------------------------------------------- sync state
 
   /**
@@ -654,16 +525,8 @@ public final class Ledger implements AutoCloseable {
    * sync_state}): for example the cursor of a Purview sync. Not hashed, signed or verified.
    */
   public Optional<String> syncState(String name) throws LedgerException {
-    synchronized (readLock) {
-      try (PreparedStatement ps = readConn.prepareStatement(
-          "SELECT value FROM sync_state WHERE name = ?")) {
-        ps.setString(1, name);
-        try (ResultSet r = ps.executeQuery()) {
-          return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
-        }
-      } catch (SQLException e) {
-        throw SqliteStore.describe(path, "cannot read", e);
-      }
+    try (LedgerStore.Reader r = store.read()) {
+      return r.syncState(name);
     }
   }
 
@@ -675,55 +538,13 @@ public final class Ledger implements AutoCloseable {
    */
   public boolean compareAndSetSyncState(String name, String expected, String value)
       throws LedgerException {
-    if (writeConn == null) {
+    if (writer == null) {
       throw new LedgerException("the ledger is open read-only");
     }
     if (name == null || value == null) {
       throw new IllegalArgumentException("sync state name and value are required");
     }
-    synchronized (syncStateLock) {
-      try {
-        // Its own connection: the writer thread owns writeConn's transactions.
-        if (syncStateConn == null) {
-          syncStateConn = SqliteStore.connect(new SqliteStore.ConnectionSpec(path,
-              options.durability(), options.busyTimeoutMillis(), false), true, false);
-        }
-        Connection c = syncStateConn;
-        c.setAutoCommit(false);
-        try {
-          String current = null;
-          try (PreparedStatement ps = c.prepareStatement(
-              "SELECT value FROM sync_state WHERE name = ?")) {
-            ps.setString(1, name);
-            try (ResultSet r = ps.executeQuery()) {
-              if (r.next()) {
-                current = r.getString(1);
-              }
-            }
-          }
-          if (!java.util.Objects.equals(current, expected)) {
-            c.rollback();
-            return false;
-          }
-          try (PreparedStatement ps = c.prepareStatement(
-              "INSERT INTO sync_state(name, value) VALUES (?, ?)"
-                  + " ON CONFLICT(name) DO UPDATE SET value = excluded.value")) {
-            ps.setString(1, name);
-            ps.setString(2, value);
-            ps.executeUpdate();
-          }
-          c.commit();
-          return true;
-        } catch (SQLException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
-      } catch (SQLException e) {
-        throw SqliteStore.describe(path, "cannot write sync state to", e);
-      }
-    }
+    return store.compareAndSetSyncState(name, expected, value);
   }
 
   // ---------------------------------------------------------------- verification
@@ -735,11 +556,8 @@ public final class Ledger implements AutoCloseable {
    */
   public VerificationReport verify(VerifyOptions opts) throws LedgerException {
     VerificationReport report;
-    try (Connection c = SqliteStore.connect(new SqliteStore.ConnectionSpec(path,
-        options.durability(), options.busyTimeoutMillis(), true), false, false)) {
-      report = new LedgerVerifier(c, path, origin, mode, opts).run();
-    } catch (SQLException e) {
-      throw SqliteStore.describe(path, "cannot verify", e);
+    try (LedgerStore.Reader r = store.read()) {
+      report = new LedgerVerifier(r, origin, mode, opts).run();
     }
     if (!report.ok()) {
       throw new LedgerVerificationException(report);
@@ -759,14 +577,7 @@ public final class Ledger implements AutoCloseable {
     if (writer != null) {
       writer.close();
     }
-    closeQuietly(writeConn);
-    synchronized (syncStateLock) {
-      closeQuietly(syncStateConn);
-      syncStateConn = null;
-    }
-    synchronized (readLock) {
-      closeQuietly(readConn);
-    }
+    store.close();
   }
 
   @Override

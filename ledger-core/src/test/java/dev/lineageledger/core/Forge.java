@@ -2,7 +2,6 @@ package dev.lineageledger.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lineageledger.core.internal.NodeBlob;
-import dev.lineageledger.core.internal.StoredSubtrees;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -51,9 +50,8 @@ final class Forge {
         sig = key.sign(dev.lineageledger.core.internal.Envelope.recordSignatureMessage(origin, leaf));
       }
       List<Hash> roots = new ArrayList<>();
-      StoredSubtrees stored = new StoredSubtrees(c, file);
       for (CompactRange.PerfectSubtree ps : CompactRange.decomposition(seq)) {
-        roots.add(stored.subtree(ps.level(), ps.index()));
+        roots.add(subtree(c, ps.level(), ps.index()));
       }
       byte[] nodes = NodeBlob.encode(CompactRange.of(seq, roots).append(leaf));
       String[] nv = dev.lineageledger.core.internal.RecordSchema.nameAndVersion(
@@ -73,6 +71,35 @@ final class Forge {
         ps.setString(10, nv[1]);
         ps.setLong(11, seq);
         ps.executeUpdate();
+      }
+      // A thorough forger keeps the derived index in step too (schema version 2).
+      try (PreparedStatement ps = c.prepareStatement("UPDATE record_index SET kind = ?, name = ?,"
+          + " version = ?, time = ? WHERE seq = ?")) {
+        ps.setString(1, env.path("kind").asText());
+        ps.setString(2, nv[0]);
+        ps.setString(3, nv[1]);
+        ps.setString(4, env.path("time").asText());
+        ps.setLong(5, seq);
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE hash_index SET leaf_hash = ? WHERE seq = ?")) {
+        ps.setBytes(1, leaf.bytes());
+        ps.setLong(2, seq);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /** A stored perfect subtree hash (docs/FORMAT.md §7: records.leaf_hash and records.nodes). */
+  private static Hash subtree(Connection c, int level, long index) throws Exception {
+    try (PreparedStatement ps = c.prepareStatement(level == 0
+        ? "SELECT leaf_hash FROM records WHERE seq = ?"
+        : "SELECT substr(nodes, " + ((level - 1) * Hash.SIZE + 1) + ", " + Hash.SIZE
+            + ") FROM records WHERE seq = ?")) {
+      ps.setLong(1, NodeBlob.rowOf(level, index));
+      try (ResultSet r = ps.executeQuery()) {
+        r.next();
+        return Hash.of(r.getBytes(1));
       }
     }
   }

@@ -15,13 +15,7 @@ import dev.lineageledger.core.VerificationException;
 import dev.lineageledger.core.VerificationFailure;
 import dev.lineageledger.core.VerificationReport;
 import dev.lineageledger.core.VerifyOptions;
-import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -31,18 +25,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Full and incremental verification of an SQLite ledger (docs/FORMAT.md §9): streams records,
- * edges and checkpoints in sequence order on one read snapshot and feeds the signed data to the
- * {@link SignedLogVerifier}, which owns every rule about it. What this class adds is the
- * store's side: SQL, checking per-record signatures in parallel, and cross-checking every
- * stored derived value (leaf hash, columns, edges, tree nodes, checkpoint rows) against what
- * the signed bytes say. Memory is constant in the ledger size.
+ * Full and incremental verification of a stored ledger (docs/FORMAT.md §9): streams records,
+ * edges and checkpoints in sequence order from one read snapshot of a {@link LedgerStore} and
+ * feeds the signed data to the {@link SignedLogVerifier}, which owns every rule about it. What
+ * this class adds is the store's side: checking per-record signatures in parallel, and
+ * cross-checking every stored derived value (leaf hash, columns, edges, index, tree nodes,
+ * checkpoint rows) against what the signed bytes say. Memory is constant in the ledger size.
  */
 public final class LedgerVerifier {
   private static final int SIG_BATCH = 1024;
 
-  private final Connection conn;
-  private final Path path;
+  private final LedgerStore.Reader conn;
   private final String origin;
   private final SigningMode mode;
   private final VerifyOptions opts;
@@ -57,9 +50,8 @@ public final class LedgerVerifier {
   private SignedLogVerifier.Failure[] sigJobErrors;
   private List<SignedLogVerifier.PendingSignature> sigJobSigs;
 
-  public LedgerVerifier(Connection conn, Path path, String origin, SigningMode mode, VerifyOptions opts) {
+  public LedgerVerifier(LedgerStore.Reader conn, String origin, SigningMode mode, VerifyOptions opts) {
     this.conn = conn;
-    this.path = path;
     this.origin = origin;
     this.mode = mode;
     this.opts = opts;
@@ -78,21 +70,15 @@ public final class LedgerVerifier {
   }
 
   public VerificationReport run() throws LedgerException {
+    // The reader is one snapshot: everything below sees the same ledger.
     try (Parallel parallel = new Parallel(opts.threads(), "ledger-verifier")) {
-      conn.setAutoCommit(false); // one read transaction = one consistent snapshot
-      try {
-        this.parallel = parallel;
-        return verify();
-      } finally {
-        conn.rollback();
-      }
-    } catch (SQLException e) {
-      throw SqliteStore.describe(path, "cannot verify", e);
+      this.parallel = parallel;
+      return verify();
     }
   }
 
-  private VerificationReport verify() throws SQLException, LedgerException {
-    SqliteStore.quickCheck(conn, path);
+  private VerificationReport verify() throws LedgerException {
+    conn.checkStructure();
     if (opts.trustedKeys().isEmpty()) {
       fail(-1, FailureReason.NO_TRUSTED_KEYS, "no trusted keys were given, so no signature can be checked");
     }
@@ -101,27 +87,25 @@ public final class LedgerVerifier {
     } catch (SignedLogVerifier.Failure f) {
       fail(-1, f);
     }
-    List<CheckpointTable.Row> cps = CheckpointTable.rows(conn);
-    long dbSize = scalar("SELECT coalesce(max(seq), -1) + 1 FROM records");
-    long orphans = scalar("SELECT count(*) FROM checkpoint_signatures"
-        + " WHERE size NOT IN (SELECT size FROM checkpoints)");
+    List<LedgerStore.CheckpointRow> cps = conn.checkpointRows();
+    long dbSize = conn.size();
+    LedgerStore.Strays strays = conn.strays();
+    long orphans = strays.orphanSignatures();
     if (orphans > 0) {
       fail(-1, FailureReason.CHECKPOINT_MALFORMED, orphans + " checkpoint signature rows belong to no checkpoint");
     }
     // docs/FORMAT.md §7: every sequence number and size lies in [0, size]; rows outside it are
     // read by nothing below, so they are reported here (readers bound their queries too).
-    long outside = scalar("SELECT count(*) FROM records WHERE seq < 0");
+    long outside = strays.negativeSeqRecords();
     if (outside > 0) {
       fail(-1, FailureReason.MISSING_RECORD, outside + " record rows have a negative sequence number");
     }
-    long badEdges = scalar("SELECT count(*) FROM edges WHERE record_seq < 0 OR src < 0 OR dst < 0"
-        + " OR record_seq >= " + dbSize + " OR src >= " + dbSize + " OR dst >= " + dbSize);
+    long badEdges = strays.edgesOutOfRange();
     if (badEdges > 0) {
       fail(-1, FailureReason.EDGE_MISMATCH, badEdges + " edge rows name sequence numbers outside 0.."
           + (dbSize - 1));
     }
-    long badCps = scalar("SELECT (SELECT count(*) FROM checkpoints WHERE size < 0)"
-        + " + (SELECT count(*) FROM checkpoint_signatures WHERE size < 0)");
+    long badCps = strays.negativeCheckpointRows();
     if (badCps > 0) {
       fail(-1, FailureReason.CHECKPOINT_MALFORMED, badCps + " checkpoint rows have a negative size");
     }
@@ -148,7 +132,7 @@ public final class LedgerVerifier {
             + " checkpoint covers " + m + ": records " + dbSize + ".." + (m - 1) + " were removed");
         return report(m, dbSize, 0, 0, null);
       }
-      StoredSubtrees stored = new StoredSubtrees(conn, path);
+      SubtreeSource stored = conn;
       CompactRange range;
       Hash rootAtM;
       try {
@@ -188,7 +172,7 @@ public final class LedgerVerifier {
           replayKeyRecords(m, tc, stored, keys);
       log = new SignedLogVerifier(origin, mode, keys, range, head);
       // Older stored checkpoints must be consistent with the trusted one (no equivocation).
-      for (CheckpointTable.Row r : cps) {
+      for (LedgerStore.CheckpointRow r : cps) {
         if (r.size() > m) {
           break;
         }
@@ -226,50 +210,53 @@ public final class LedgerVerifier {
       cpIndex++;
     }
 
-    long expected = from;
-    try (PreparedStatement rs = conn.prepareStatement("SELECT seq, leaf_hash, body, sig, nodes,"
-            + " kind, name, version, actor, time, signer FROM records WHERE seq >= ? ORDER BY seq");
-        PreparedStatement es = conn.prepareStatement("SELECT record_seq, src, dst, role FROM edges"
-            + " WHERE record_seq >= ? ORDER BY record_seq");
-        StoreLookup lookup = new StoreLookup(from)) {
-      rs.setLong(1, from);
-      es.setLong(1, from);
-      try (ResultSet r = rs.executeQuery(); ResultSet e = es.executeQuery()) {
-        EdgeCursor edges = new EdgeCursor(e);
-        while (r.next()) {
-          long seq = r.getLong(1);
-          if (seq != expected) {
-            fail(expected, FailureReason.MISSING_RECORD, seq > expected
-                ? "records " + expected + ".." + (seq - 1) + " are missing"
-                : "record " + seq + " is out of order");
-          }
-          byte[] body = r.getBytes(3);
-          record(seq, body == null ? new byte[0] : body, r, edges.take(seq), lookup);
-          expected = log.range().size();
-          while (cpIndex < cps.size() && cps.get(cpIndex).size() <= expected) {
-            CheckpointTable.Row row = cps.get(cpIndex++);
-            if (row.size() < expected) {
-              continue; // only reachable after an out-of-order row, already reported
-            }
-            flushSigs();
-            if (checkpoint(row, log.range().root()) != null) {
-              checkpointsChecked++;
-              coveredSize = Math.max(coveredSize, row.size());
-            }
-          }
-          if (pendingSigs.size() >= SIG_BATCH) {
-            flushSigs();
-          }
-          if (opts.progress().isPresent() && (expected & 4095) == 0) {
-            opts.progress().get().progress(expected - from, dbSize - from);
-          }
+    final long start = from;
+    long[] expected = {from};
+    int[] cpAt = {cpIndex};
+    int[] checked = {checkpointsChecked};
+    long[] covered = {coveredSize};
+    long indexed = conn.indexedSize();
+    EdgeChunks edges = new EdgeChunks(start, indexed);
+    StoreLookup lookup = new StoreLookup(start);
+    conn.scan(start, Long.MAX_VALUE, row -> {
+      long seq = row.seq();
+      if (seq != expected[0]) {
+        fail(expected[0], FailureReason.MISSING_RECORD, seq > expected[0]
+            ? "records " + expected[0] + ".." + (seq - 1) + " are missing"
+            : "record " + seq + " is out of order");
+      }
+      byte[] body = row.body();
+      record(seq, body == null ? new byte[0] : body, row, edges.take(seq), seq < indexed, lookup);
+      expected[0] = log.range().size();
+      while (cpAt[0] < cps.size() && cps.get(cpAt[0]).size() <= expected[0]) {
+        LedgerStore.CheckpointRow cpRow = cps.get(cpAt[0]++);
+        if (cpRow.size() < expected[0]) {
+          continue; // only reachable after an out-of-order row, already reported
         }
         flushSigs();
-        awaitSigs();
-        edges.drainRest();
+        if (checkpoint(cpRow, log.range().root()) != null) {
+          checked[0]++;
+          covered[0] = Math.max(covered[0], cpRow.size());
+        }
       }
+      if (pendingSigs.size() >= SIG_BATCH) {
+        flushSigs();
+      }
+      if (opts.progress().isPresent() && (expected[0] & 4095) == 0) {
+        opts.progress().get().progress(expected[0] - start, dbSize - start);
+      }
+    });
+    flushSigs();
+    awaitSigs();
+    edges.drainRest();
+    // The index is derived data: every row of it must be what the log says (§7).
+    for (Map.Entry<Long, String> p : conn.indexProblems(from)) {
+      fail(p.getKey(), FailureReason.INDEX_MISMATCH, p.getValue());
     }
-    long size = expected;
+    cpIndex = cpAt[0];
+    checkpointsChecked = checked[0];
+    coveredSize = covered[0];
+    long size = expected[0];
     for (; cpIndex < cps.size(); cpIndex++) {
       fail(size, FailureReason.TRUNCATED, "a checkpoint covers " + cps.get(cpIndex).size()
           + " records but the ledger has only " + size + ": records were removed (truncation)");
@@ -289,10 +276,10 @@ public final class LedgerVerifier {
   }
 
   /** The signed rules, then the cross-checks of everything the store derived from the bytes. */
-  private void record(long seq, byte[] body, ResultSet r, List<Edge> storedEdges,
-      StoreLookup lookup) throws SQLException, LedgerException {
+  private void record(long seq, byte[] body, LedgerStore.LogRow r, List<Edge> storedEdges,
+      boolean indexed, StoreLookup lookup) throws LedgerException {
     Hash leaf = MerkleTree.leafHash(body);
-    byte[] storedLeaf = r.getBytes(2);
+    byte[] storedLeaf = r.leafHash();
     if (storedLeaf == null || !leaf.equals(storedLeaf.length == Hash.SIZE ? Hash.of(storedLeaf) : null)) {
       fail(seq, FailureReason.LEAF_HASH_MISMATCH, "the stored leaf hash is not SHA-256(0x00 || record bytes)");
     }
@@ -302,7 +289,7 @@ public final class LedgerVerifier {
     } catch (SignedLogVerifier.Failure f) {
       fail(seq, f);
     }
-    byte[] nodes = r.getBytes(5);
+    byte[] nodes = r.nodes();
     if (!Arrays.equals(NodeBlob.encode(log.completed()), nodes == null ? new byte[0] : nodes)) {
       fail(seq, FailureReason.TREE_NODE_MISMATCH, "the stored Merkle tree nodes of this record differ"
           + " from those computed from the records");
@@ -312,15 +299,16 @@ public final class LedgerVerifier {
     }
     Envelope.Parsed p = c.envelope();
     String[] nv = RecordSchema.nameAndVersion(p.kind(), p.body());
-    column(seq, "kind", r.getString(6), p.kind());
-    column(seq, "name", r.getString(7), nv[0]);
-    column(seq, "version", r.getString(8), nv[1]);
-    column(seq, "actor", r.getString(9), p.actor());
-    column(seq, "time", r.getString(10), p.time());
-    column(seq, "signer", r.getString(11), p.signer());
+    column(seq, "kind", r.kind(), p.kind());
+    column(seq, "name", r.name(), nv[0]);
+    column(seq, "version", r.version(), nv[1]);
+    column(seq, "actor", r.actor(), p.actor());
+    column(seq, "time", r.time(), p.time());
+    column(seq, "signer", r.signer(), p.signer());
     List<Edge> expectedEdges = new ArrayList<>(c.edges());
     expectedEdges.sort(Edge.ORDER);
-    if (!expectedEdges.equals(storedEdges)) {
+    // Edges are index rows: only records the index covers have them (the rest: indexProblems).
+    if (indexed && !expectedEdges.equals(storedEdges)) {
       fail(seq, FailureReason.EDGE_MISMATCH, "the stored lineage edges " + describe(storedEdges)
           + " differ from the record's references " + describe(expectedEdges));
     }
@@ -331,7 +319,7 @@ public final class LedgerVerifier {
         flushSigs();
         awaitSigs();
       }
-      SignedLogVerifier.PendingSignature s = log.signature(seq, c, r.getBytes(4));
+      SignedLogVerifier.PendingSignature s = log.signature(seq, c, r.sig());
       if (s != null) {
         pendingSigs.add(s);
       }
@@ -346,7 +334,7 @@ public final class LedgerVerifier {
   }
 
   /** Checks a stored checkpoint and its root column; null after reporting a failure. */
-  private Checkpoint checkpoint(CheckpointTable.Row row, Hash computedRoot) {
+  private Checkpoint checkpoint(LedgerStore.CheckpointRow row, Hash computedRoot) {
     Checkpoint c;
     try {
       c = log.checkpoint(row.noteText(), row.size(), computedRoot);
@@ -362,7 +350,7 @@ public final class LedgerVerifier {
     return c;
   }
 
-  private boolean validNote(CheckpointTable.Row row) {
+  private boolean validNote(LedgerStore.CheckpointRow row) {
     try {
       new SignedLogVerifier(origin, mode, new KeyHistory(opts.trustedKeys()), CompactRange.of(0, List.of()),
           Envelope.GENESIS_PREV).checkpoint(row.noteText(), row.size(), null);
@@ -378,28 +366,22 @@ public final class LedgerVerifier {
    * still works with the key pinned before it. When the ledger is shorter than the checkpoint,
    * no inclusion proof can be built: only the pinned keys can open it (truncation is reported).
    */
-  private Checkpoint openTrusted(String note, long dbSize) throws SQLException, LedgerException {
+  private Checkpoint openTrusted(String note, long dbSize) throws LedgerException {
     Checkpoint unverified = Checkpoint.parse(dev.lineageledger.core.SignedNote.parse(note).body());
     if (unverified.size() > dbSize) {
       return Checkpoint.open(note, opts.trustedKeys(), origin);
     }
     List<dev.lineageledger.core.KeyRecordProof> evidence = new ArrayList<>();
-    ProofBuilder proofs = new ProofBuilder(new StoredSubtrees(conn, path));
-    try (PreparedStatement ks = conn.prepareStatement("SELECT seq, body, sig FROM records WHERE "
-        + KeyHistory.KEY_CANDIDATES + " AND seq >= 0 AND seq < ? ORDER BY seq")) {
-      ks.setLong(1, unverified.size());
-      try (ResultSet r = ks.executeQuery()) {
-        while (r.next()) {
-          byte[] body = r.getBytes(2);
-          if (!KeyHistory.isKeyRecord(body)) {
-            continue; // the bytes decide, never the kind column (§4.1)
-          }
-          evidence.add(new dev.lineageledger.core.KeyRecordProof(r.getLong(1),
-              body == null ? new byte[0] : body, r.getBytes(3),
-              proofs.inclusion(r.getLong(1), unverified.size()).path()));
-        }
+    ProofBuilder proofs = new ProofBuilder(conn);
+    conn.scanKeyCandidates(0, unverified.size(), row -> {
+      byte[] body = row.body();
+      if (!KeyHistory.isKeyRecord(body)) {
+        return; // the bytes decide, never the kind column (§4.1)
       }
-    }
+      evidence.add(new dev.lineageledger.core.KeyRecordProof(row.seq(),
+          body == null ? new byte[0] : body, row.sig(),
+          proofs.inclusion(row.seq(), unverified.size()).path()));
+    });
     try {
       return KeyHistory.openFollowingRotations(note, opts.trustedKeys(), origin, evidence);
     } catch (VerificationException e) {
@@ -424,23 +406,35 @@ public final class LedgerVerifier {
   }
 
   /** The first record before {@code n} whose stored bytes do not hash to its leaf, or -1. */
-  private long firstAlteredBody(long n) throws SQLException {
-    try (PreparedStatement ps = conn.prepareStatement(
-        "SELECT seq, body, leaf_hash FROM records WHERE seq >= 0 AND seq < ? ORDER BY seq")) {
-      ps.setLong(1, n);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
-          byte[] body = r.getBytes(2);
-          byte[] leaf = r.getBytes(3);
-          if (body == null || leaf == null
-              || !MessageDigest.isEqual(MerkleTree.leafHash(body).bytes(), leaf)) {
-            return r.getLong(1);
-          }
+  private long firstAlteredBody(long n) throws LedgerException {
+    long[] found = {-1};
+    try {
+      conn.scan(0, n, row -> {
+        byte[] body = row.body();
+        byte[] leaf = row.leafHash();
+        if (body == null || leaf == null
+            || !MessageDigest.isEqual(MerkleTree.leafHash(body).bytes(), leaf)) {
+          found[0] = row.seq();
+          throw STOP;
         }
+      });
+    } catch (LedgerException e) {
+      if (e != STOP) {
+        throw e;
       }
     }
-    return -1;
+    return found[0];
   }
+
+  /** Ends a scan early (no stack trace: it is control flow). */
+  private static final LedgerException STOP = new LedgerException("stop") {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  };
 
   /**
    * Incremental mode: key records before the trusted checkpoint still decide whom later
@@ -448,48 +442,49 @@ public final class LedgerVerifier {
    * root and by its signature, in order.
    */
   private List<Map.Entry<Long, List<dev.lineageledger.core.VerifierKey>>> replayKeyRecords(
-      long m, Checkpoint tc, StoredSubtrees stored, KeyHistory keys)
-      throws SQLException, LedgerException {
+      long m, Checkpoint tc, SubtreeSource stored, KeyHistory keys)
+      throws LedgerException {
     List<Map.Entry<Long, List<dev.lineageledger.core.VerifierKey>>> trustAt = new ArrayList<>();
     // Every record's bytes before m are hashed (no parsing, no signature check), so that the
     // key records are found from signed bytes: a body altered to hide one (or a kind column
     // relabelled) cannot go unnoticed, since the bytes must hash to the trusted root (§4.1, §9).
     CompactRange bodies = CompactRange.of(0, List.of());
-    try (PreparedStatement ks = conn.prepareStatement(
-        "SELECT seq, body, sig, kind, leaf_hash FROM records WHERE seq >= 0 AND seq < ? ORDER BY seq")) {
-      ks.setLong(1, m);
-      try (ResultSet r = ks.executeQuery()) {
-        while (r.next()) {
-          long seq = r.getLong(1);
-          byte[] body = r.getBytes(2);
-          Hash leaf = MerkleTree.leafHash(body == null ? new byte[0] : body);
-          if (seq != bodies.size()) {
-            fail(bodies.size(), FailureReason.MISSING_RECORD, "record " + bodies.size() + " is missing");
-            return trustAt;
-          }
-          bodies.append(leaf);
-          if (!MessageDigest.isEqual(leaf.bytes(), r.getBytes(5) == null ? new byte[0] : r.getBytes(5))) {
-            fail(seq, FailureReason.LEAF_HASH_MISMATCH, "the stored bytes of record " + seq
-                + " do not hash to its stored leaf hash");
-            continue;
-          }
-          if (!KeyHistory.isKeyRecord(body)) {
-            continue;
-          }
-          if (!"key".equals(r.getString(4))) {
-            fail(seq, FailureReason.DERIVED_COLUMN_MISMATCH, "record " + seq + " is a key record"
-                + " but its kind column says '" + r.getString(4) + "'");
-          }
-          try {
-            new ProofBuilder(stored).inclusion(seq, m).verify(leaf, tc.root());
-            keys.apply(origin, Envelope.parse(dev.lineageledger.core.CanonicalJson.parse(body)), leaf, r.getBytes(3));
-            trustAt.add(Map.entry(seq, keys.keys()));
-          } catch (VerificationException | FormatException | dev.lineageledger.core.InvalidRecordException e) {
-            fail(seq, FailureReason.UNTRUSTED_SIGNER, "key record " + seq + " is not authenticated by the"
-                + " trusted checkpoint and a trusted key: " + e.getMessage());
-          }
+    try {
+      conn.scan(0, m, r -> {
+        long seq = r.seq();
+        byte[] body = r.body();
+        Hash leaf = MerkleTree.leafHash(body == null ? new byte[0] : body);
+        if (seq != bodies.size()) {
+          fail(bodies.size(), FailureReason.MISSING_RECORD, "record " + bodies.size() + " is missing");
+          throw STOP;
         }
+        bodies.append(leaf);
+        if (!MessageDigest.isEqual(leaf.bytes(), r.leafHash() == null ? new byte[0] : r.leafHash())) {
+          fail(seq, FailureReason.LEAF_HASH_MISMATCH, "the stored bytes of record " + seq
+              + " do not hash to its stored leaf hash");
+          return;
+        }
+        if (!KeyHistory.isKeyRecord(body)) {
+          return;
+        }
+        if (!"key".equals(r.kind())) {
+          fail(seq, FailureReason.DERIVED_COLUMN_MISMATCH, "record " + seq + " is a key record"
+              + " but its kind column says '" + r.kind() + "'");
+        }
+        try {
+          new ProofBuilder(stored).inclusion(seq, m).verify(leaf, tc.root());
+          keys.apply(origin, Envelope.parse(dev.lineageledger.core.CanonicalJson.parse(body)), leaf, r.sig());
+          trustAt.add(Map.entry(seq, keys.keys()));
+        } catch (VerificationException | FormatException | dev.lineageledger.core.InvalidRecordException e) {
+          fail(seq, FailureReason.UNTRUSTED_SIGNER, "key record " + seq + " is not authenticated by the"
+              + " trusted checkpoint and a trusted key: " + e.getMessage());
+        }
+      });
+    } catch (LedgerException e) {
+      if (e != STOP) {
+        throw e;
       }
+      return trustAt;
     }
     if (m > 0 && bodies.size() == m && !bodies.root().equals(tc.root())) {
       fail(m - 1, FailureReason.INCONSISTENT_WITH_TRUSTED_CHECKPOINT, "the stored bytes of the"
@@ -544,8 +539,8 @@ public final class LedgerVerifier {
 
   private StoredCheckpoint latestStored() {
     try {
-      return CheckpointTable.latest(conn);
-    } catch (SQLException | LedgerException e) {
+      return conn.latestCheckpoint();
+    } catch (LedgerException e) {
       return null; // its failure is already in the report
     }
   }
@@ -555,7 +550,7 @@ public final class LedgerVerifier {
     if (opts.trustedCheckpoint().isPresent() && latest != null && latest.size() >= from
         && latest.size() <= size) {
       try {
-        fromTrusted = new ProofBuilder(new StoredSubtrees(conn, path)).consistency(from, latest.size());
+        fromTrusted = new ProofBuilder(conn).consistency(from, latest.size());
       } catch (LedgerException | IllegalArgumentException ex) {
         fromTrusted = null;
       }
@@ -566,15 +561,8 @@ public final class LedgerVerifier {
         opts.trustedKeys(), log == null ? opts.trustedKeys() : log.keys().keys(), mode);
   }
 
-  private Map<String, String> meta() throws SQLException {
-    Map<String, String> m = new HashMap<>();
-    try (Statement s = conn.createStatement();
-        ResultSet r = s.executeQuery("SELECT key, value FROM ledger_meta")) {
-      while (r.next()) {
-        m.put(r.getString(1), r.getString(2));
-      }
-    }
-    return m;
+  private Map<String, String> meta() throws LedgerException {
+    return conn.meta();
   }
 
   private void column(long seq, String col, String stored, String derived) {
@@ -599,62 +587,31 @@ public final class LedgerVerifier {
     return b.append(']').toString();
   }
 
-  private long scalar(String sql) throws SQLException {
-    try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      r.next();
-      return r.getLong(1);
-    }
-  }
 
   /**
-   * Earlier records for references and identities, read from columns already cross-checked
-   * against the bytes when their record was verified (stored leaf hash, kind, name, version).
+   * Earlier records for references and identities, read from the log and its index, whose
+   * values are cross-checked against the bytes when their record was verified (stored leaf
+   * hash, kind, name, version) or by {@link LedgerStore.Reader#indexProblems}.
    */
-  private final class StoreLookup implements SignedLogVerifier.Lookup, AutoCloseable {
-    private final PreparedStatement bySeq = conn.prepareStatement(
-        "SELECT seq, leaf_hash, kind FROM records WHERE seq = ?");
-    private final PreparedStatement downstream = conn.prepareStatement(
-        "SELECT dst FROM edges WHERE src = ? AND record_seq < ?");
-    private final PreparedStatement byIdentity = conn.prepareStatement(
-        "SELECT seq, body FROM records WHERE kind = ? AND name = ? AND version = ? AND seq < ?"
-            + " ORDER BY seq LIMIT 1");
-
+  private final class StoreLookup implements SignedLogVerifier.Lookup {
     /**
-     * Identities held by more than one record, found in one pass over the (kind, name, version)
-     * index: only those records need their bodies compared, so the identity rule costs no
-     * per-record query. The columns are cross-checked against each record's bytes, so a forged
-     * column cannot hide a duplicate without being reported itself. Incremental verification
-     * (null here) looks each new record up instead, so its cost stays proportional to the new
-     * records, not the ledger.
+     * Identities held by more than one record, found in one pass over the index: only those
+     * records need their bodies compared, so the identity rule costs no per-record query. The
+     * index is cross-checked against the log, so a forged row cannot hide a duplicate without
+     * being reported itself. Incremental verification (null here) looks each new record up
+     * instead, so its cost stays proportional to the new records, not the ledger.
      */
     private final java.util.Set<String> shared;
 
-    StoreLookup(long from) throws SQLException {
-      if (from > 0) {
-        shared = null;
-        return;
-      }
-      shared = new java.util.HashSet<>();
-      try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery(
-          "SELECT kind, name, version FROM records WHERE name IS NOT NULL AND version IS NOT NULL"
-              + " GROUP BY kind, name, version HAVING count(*) > 1")) {
-        while (r.next()) {
-          shared.add(r.getString(1) + '\0' + r.getString(2) + '\0' + r.getString(3));
-        }
-      }
+    StoreLookup(long from) throws LedgerException {
+      shared = from > 0 ? null : conn.sharedIdentities();
     }
 
     @Override
     public RefResolver.Target record(long seq) throws SignedLogVerifier.Failure {
       try {
-        bySeq.setLong(1, seq);
-        try (ResultSet t = bySeq.executeQuery()) {
-          if (!t.next() || t.getBytes(2) == null || t.getBytes(2).length != Hash.SIZE) {
-            return null;
-          }
-          return new RefResolver.Target(t.getLong(1), Hash.of(t.getBytes(2)), t.getString(3));
-        }
-      } catch (SQLException e) {
+        return conn.bySeq(seq);
+      } catch (LedgerException e) {
         throw new SignedLogVerifier.Failure(FailureReason.BAD_REFERENCE, "cannot read record " + seq);
       }
     }
@@ -662,16 +619,8 @@ public final class LedgerVerifier {
     @Override
     public List<Long> downstream(long node, long before) throws SignedLogVerifier.Failure {
       try {
-        downstream.setLong(1, node);
-        downstream.setLong(2, before);
-        List<Long> out = new ArrayList<>();
-        try (ResultSet t = downstream.executeQuery()) {
-          while (t.next()) {
-            out.add(t.getLong(1));
-          }
-        }
-        return out;
-      } catch (SQLException e) {
+        return conn.downstream(node, before);
+      } catch (LedgerException e) {
         throw new SignedLogVerifier.Failure(FailureReason.BAD_REFERENCE, "cannot read edges");
       }
     }
@@ -683,76 +632,61 @@ public final class LedgerVerifier {
         return null;
       }
       try {
-        byIdentity.setString(1, kind);
-        byIdentity.setString(2, name);
-        byIdentity.setString(3, version);
-        byIdentity.setLong(4, before);
-        try (ResultSet t = byIdentity.executeQuery()) {
-          if (!t.next()) {
-            return null;
-          }
-          byte[] body = t.getBytes(2);
-          try {
-            byte[] earlierBody = dev.lineageledger.core.CanonicalJson.canonicalize(
-                dev.lineageledger.core.CanonicalJson.parse(body).get("body"));
-            return new SignedLogVerifier.Earlier(t.getLong(1), earlierBody);
-          } catch (dev.lineageledger.core.InvalidRecordException | RuntimeException e) {
-            return null; // that record's own failure is already reported
-          }
+        RefResolver.Existing e = conn.identity(kind, name, version);
+        if (e == null || e.seq() >= before || e.body().length == 0) {
+          return null; // an unreadable earlier record's own failure is already reported
         }
-      } catch (SQLException e) {
+        return new SignedLogVerifier.Earlier(e.seq(), e.body());
+      } catch (LedgerException | RuntimeException e) {
         throw new SignedLogVerifier.Failure(FailureReason.DUPLICATE_IDENTITY, "cannot read earlier records");
       }
     }
-
-    @Override
-    public void close() throws SQLException {
-      bySeq.close();
-      byIdentity.close();
-      downstream.close();
-    }
   }
 
-  /** Merges the edge stream (ordered by record_seq) with the record stream. */
-  private final class EdgeCursor {
-    private final ResultSet rs;
-    private Edge peeked;
-    private boolean done;
+  /**
+   * The stored edges of the indexed records, read in chunks of records in step with the record
+   * stream (ordered by record_seq), so memory stays constant.
+   */
+  private final class EdgeChunks {
+    private static final long CHUNK = 4096;
+    private final long indexed;
+    private final java.util.ArrayDeque<Edge> buffered = new java.util.ArrayDeque<>();
+    private long loadedTo;
 
-    EdgeCursor(ResultSet rs) throws SQLException {
-      this.rs = rs;
-      advance();
-    }
-
-    private void advance() throws SQLException {
-      if (rs.next()) {
-        peeked = new Edge(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4));
-      } else {
-        peeked = null;
-        done = true;
-      }
+    EdgeChunks(long from, long indexed) {
+      this.indexed = indexed;
+      this.loadedTo = from;
     }
 
     /** The stored edges of record {@code seq}, sorted; stray edges before it are failures. */
-    List<Edge> take(long seq) throws SQLException {
+    List<Edge> take(long seq) throws LedgerException {
+      while (loadedTo <= seq && loadedTo < indexed) {
+        long to = Math.min(indexed, Math.max(loadedTo, seq) + CHUNK);
+        conn.scanEdges(loadedTo, to, buffered::add);
+        loadedTo = to;
+      }
       List<Edge> out = new ArrayList<>();
-      while (!done && peeked.recordSeq() <= seq) {
-        if (peeked.recordSeq() < seq) {
-          fail(peeked.recordSeq(), FailureReason.EDGE_MISMATCH, "a stored lineage edge belongs to no record");
+      while (!buffered.isEmpty() && buffered.peekFirst().recordSeq() <= seq) {
+        Edge e = buffered.pollFirst();
+        if (e.recordSeq() < seq) {
+          fail(e.recordSeq(), FailureReason.EDGE_MISMATCH, "a stored lineage edge belongs to no record");
         } else {
-          out.add(peeked);
+          out.add(e);
         }
-        advance();
       }
       out.sort(Edge.ORDER);
       return out;
     }
 
-    void drainRest() throws SQLException {
-      while (!done) {
-        fail(peeked.recordSeq(), FailureReason.EDGE_MISMATCH, "a stored lineage edge belongs to no record");
-        advance();
+    void drainRest() throws LedgerException {
+      if (loadedTo < indexed) {
+        conn.scanEdges(loadedTo, indexed, buffered::add);
+        loadedTo = indexed;
       }
+      for (Edge e : buffered) {
+        fail(e.recordSeq(), FailureReason.EDGE_MISMATCH, "a stored lineage edge belongs to no record");
+      }
+      buffered.clear();
     }
   }
 }

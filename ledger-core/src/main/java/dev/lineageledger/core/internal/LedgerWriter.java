@@ -16,12 +16,6 @@ import dev.lineageledger.core.RecordKind;
 import dev.lineageledger.core.SignedNote;
 import dev.lineageledger.core.Signer;
 import dev.lineageledger.core.StoredCheckpoint;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,8 +84,8 @@ public final class LedgerWriter implements AutoCloseable {
 
   private static final Unit POISON = new Unit(List.of(), List.of(), List.of(), false, null, null);
 
-  private final Connection conn;
-  private final Path path;
+  private final LedgerStore store;
+  private final String path;
   private final String origin;
   private final LedgerOptions options;
   private final Signer recordSigner;
@@ -129,10 +123,12 @@ public final class LedgerWriter implements AutoCloseable {
    */
   private boolean lastBatchTimedOutOnLock;
 
-  public LedgerWriter(Connection conn, Path path, String origin, LedgerOptions options,
-      boolean perRecord) {
-    this.conn = conn;
-    this.path = path;
+  /** Records committed before this size are in the store's index (as last seen). */
+  private long indexedSize;
+
+  public LedgerWriter(LedgerStore store, String origin, LedgerOptions options, boolean perRecord) {
+    this.store = store;
+    this.path = store.location();
     this.origin = origin;
     this.options = options;
     this.checkpointSigner = options.checkpointSigner().orElse(null);
@@ -142,11 +138,13 @@ public final class LedgerWriter implements AutoCloseable {
         : recordSigner.verifierKey().name() + "+" + recordSigner.verifierKey().keyId().hex();
     this.signing = new Parallel(perRecord && recordSigner != null ? options.signingThreads() : 1,
         "ledger-signer");
-    this.resolver = new RefResolver(conn, path);
+    this.resolver = new RefResolver(null);
     this.thread = new Thread(this::run, "ledger-writer");
     this.thread.setDaemon(true);
-    this.keysCheckedSize = currentSize(conn);
-    if (checkpointSigner != null && perRecord && tailUncovered(conn)) {
+    long[] sizes = sizes(store);
+    this.keysCheckedSize = sizes[0];
+    this.indexedSize = sizes[2];
+    if (checkpointSigner != null && perRecord && sizes[0] > sizes[1]) {
       // A crash or a full disk can leave records after the last checkpoint; the first writer
       // that opens the ledger with the key covers them (once their signatures verified, see
       // foreignTail), so that verification of an honest ledger does not report an uncovered
@@ -234,10 +232,13 @@ public final class LedgerWriter implements AutoCloseable {
   private void run() {
     List<Unit> batch = new ArrayList<>();
     try {
+      // After a crash the index may lag the log: rebuild it from the log before appending.
+      catchUpIndex(0);
       while (true) {
         Unit first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
         if (first == null) {
           maybeTimedCheckpoint();
+          catchUpIndex(0);
           continue;
         }
         if (first == POISON) {
@@ -268,6 +269,9 @@ public final class LedgerWriter implements AutoCloseable {
       if (options.checkpointOnClose() && checkpointSigner != null && !lastBatchTimedOutOnLock) {
         commit(List.of(Unit.policyCheckpoint()));
       }
+      if (!lastBatchTimedOutOnLock) {
+        catchUpIndex(0); // a closed ledger's index is complete
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       fatal = e;
@@ -283,11 +287,12 @@ public final class LedgerWriter implements AutoCloseable {
   }
 
   private long pollMillis() {
+    long idleIndex = size > indexedSize ? 200 : 60_000;
     if (uncoveredSinceNanos < 0 || checkpointSigner == null || options.checkpointIntervalMillis() == 0) {
-      return 60_000;
+      return idleIndex;
     }
     long due = uncoveredSinceNanos + TimeUnit.MILLISECONDS.toNanos(options.checkpointIntervalMillis());
-    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime()) + 1);
+    return Math.min(idleIndex, Math.max(1, TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime()) + 1));
   }
 
   private void maybeTimedCheckpoint() {
@@ -306,11 +311,12 @@ public final class LedgerWriter implements AutoCloseable {
     List<List<Receipt>> receipts = new ArrayList<>();
     StoredCheckpoint cp = null;
     List<StoredCheckpoint> cosignedOut = new ArrayList<>();
-    boolean began = false;
+    LedgerStore.Appender tx = null;
     try {
-      exec("BEGIN IMMEDIATE");
-      began = true;
-      ensureTail();
+      tx = store.beginAppend();
+      resolver.use(tx);
+      ensureTail(tx);
+      indexedSize = tx.indexedSize();
       if (foreignTailFrom >= 0 && batch.stream().anyMatch(Unit::acceptTail)) {
         foreignTailFrom = -1; // the operator reviewed the tail and accepts it
       }
@@ -325,7 +331,7 @@ public final class LedgerWriter implements AutoCloseable {
         }
         if (u.checkpoint) {
           if (u.isCosign()) {
-            cosignedOut.add(CheckpointTable.insert(conn, u.cosigned, u.cosignedNote));
+            cosignedOut.add(tx.insertCheckpoint(u.cosigned, u.cosignedNote));
           }
           accepted.add(u);
           receipts.add(List.of());
@@ -370,7 +376,7 @@ public final class LedgerWriter implements AutoCloseable {
         }
       }
       signAll(built);
-      insert(built);
+      tx.insert(entries(built));
       size = seq;
       lastLeaf = prev;
       if (!built.isEmpty() && uncoveredSinceNanos < 0) {
@@ -384,21 +390,15 @@ public final class LedgerWriter implements AutoCloseable {
           || (checkpointSigner != null && options.checkpointEveryRecords() > 0
               && size - lastCheckpointSize >= options.checkpointEveryRecords());
       if (wantCheckpoint && checkpointSigner != null && foreignTailFrom < 0) {
-        cp = writeCheckpoint();
+        cp = writeCheckpoint(tx);
       }
-      exec("COMMIT");
-      began = false;
+      tx.commit();
     } catch (Throwable e) {
-      if (began) {
-        try {
-          exec("ROLLBACK");
-        } catch (Throwable ignored) {
-          // The connection is unusable; the next batch will report it.
-        }
+      if (tx != null) {
+        tx.rollback();
       }
       size = -1; // re-read the tail next time
       LedgerException le = e instanceof LedgerException l ? l
-          : e instanceof SQLException s ? SqliteStore.describe(path, "cannot append to", s)
           : new LedgerStorageException("append failed: " + e, e);
       lastBatchTimedOutOnLock = le instanceof LedgerStorageException s
           && s.reason() == LedgerStorageException.Reason.LOCKED;
@@ -412,7 +412,13 @@ public final class LedgerWriter implements AutoCloseable {
       }
       return;
     }
+    finally {
+      resolver.use(null);
+    }
     lastBatchTimedOutOnLock = false;
+    if (size - indexedSize >= SqliteLedgerStore.INDEX_LAG) {
+      catchUpIndex(SqliteLedgerStore.INDEX_LAG);
+    }
     if (cp != null) {
       lastCheckpointSize = cp.size();
     }
@@ -556,60 +562,59 @@ public final class LedgerWriter implements AutoCloseable {
     }
   }
 
-  private void insert(List<Built> built) throws SQLException {
-    if (built.isEmpty()) {
-      return;
+  private static List<LedgerStore.LogEntry> entries(List<Built> built) {
+    List<LedgerStore.LogEntry> out = new ArrayList<>(built.size());
+    for (Built b : built) {
+      out.add(new LedgerStore.LogEntry(b.seq, b.leaf, b.canonical, b.sigOut[0], b.nodes, b.kind,
+          b.name, b.version, b.actor, b.time, b.signer, b.edges));
     }
-    try (PreparedStatement rec = conn.prepareStatement("INSERT INTO records(seq, leaf_hash, body,"
-            + " sig, nodes, kind, name, version, actor, time, signer)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        PreparedStatement edge = conn.prepareStatement(
-            "INSERT INTO edges(record_seq, src, dst, role) VALUES (?, ?, ?, ?)")) {
-      for (Built b : built) {
-        rec.setLong(1, b.seq);
-        rec.setBytes(2, b.leaf.bytes());
-        rec.setBytes(3, b.canonical);
-        rec.setBytes(4, b.sigOut[0]);
-        rec.setBytes(5, b.nodes);
-        rec.setString(6, b.kind);
-        rec.setString(7, b.name);
-        rec.setString(8, b.version);
-        rec.setString(9, b.actor);
-        rec.setString(10, b.time);
-        rec.setString(11, b.signer);
-        rec.executeUpdate();
-        for (Edge e : b.edges) {
-          edge.setLong(1, e.recordSeq());
-          edge.setLong(2, e.src());
-          edge.setLong(3, e.dst());
-          edge.setString(4, e.role());
-          edge.executeUpdate();
-        }
-      }
-    }
+    return out;
   }
 
-  private StoredCheckpoint writeCheckpoint() throws LedgerException, SQLException {
+  private StoredCheckpoint writeCheckpoint(LedgerStore.Appender tx) throws LedgerException {
     Checkpoint c = new Checkpoint(origin, size, range.root(), List.of());
     SignedNote note = c.sign(List.of(checkpointSigner));
-    return CheckpointTable.insert(conn, c, note);
+    return tx.insertCheckpoint(c, note);
+  }
+
+  /**
+   * Moves the unindexed tail into the store's index, behind the log (docs/FORMAT.md §7): all of
+   * it ({@code atLeast} 0), or batches until less than {@code atLeast} is left. A failure (say,
+   * another writer holds the lock) is retried after the next commit: the records stay served
+   * from memory meanwhile, and every acknowledged record is already durable in the log.
+   */
+  private void catchUpIndex(long atLeast) {
+    try {
+      while (true) {
+        long k = store.catchUpIndex(SqliteLedgerStore.INDEX_BATCH);
+        indexedSize += k;
+        if (k == 0 || (atLeast > 0 && size >= 0 && size - indexedSize < atLeast)) {
+          break;
+        }
+      }
+      if (size >= 0 && indexedSize > size) {
+        indexedSize = size;
+      }
+    } catch (LedgerException e) {
+      // retried later; see above
+    }
   }
 
   /** Re-reads size, last leaf and the compact range if another process appended. */
-  private void ensureTail() throws SQLException, LedgerException {
-    long dbSize = storedSize(conn);
+  private void ensureTail(LedgerStore.Appender tx) throws LedgerException {
+    long dbSize = tx.size();
     if (dbSize == size) {
       return;
     }
-    recheckKeys(dbSize);
-    StoredSubtrees src = new StoredSubtrees(conn, path);
+    recheckKeys(tx, dbSize);
+    SubtreeSource src = tx;
     List<Hash> roots = new ArrayList<>();
     for (CompactRange.PerfectSubtree ps : CompactRange.decomposition(dbSize)) {
       roots.add(src.subtree(ps.level(), ps.index()));
     }
     range = CompactRange.of(dbSize, roots);
     lastLeaf = dbSize == 0 ? Envelope.GENESIS_PREV : src.subtree(0, dbSize - 1);
-    lastCheckpointSize = checkpointedSize(conn);
+    lastCheckpointSize = tx.checkpointedSize();
     // Records after the last checkpoint that this process did not build: those up to the size
     // it knew (its own, or already checked) are fine; the rest must authenticate before any
     // checkpoint of this writer covers them.
@@ -617,7 +622,7 @@ public final class LedgerWriter implements AutoCloseable {
     size = dbSize;
     foreignTailFrom = -1;
     if (known < dbSize) {
-      foreignTailFrom = perRecordMode ? firstUnauthenticated(known, dbSize) : known;
+      foreignTailFrom = perRecordMode ? firstUnauthenticated(tx, known, dbSize) : known;
     }
     uncoveredSinceNanos = size > lastCheckpointSize && foreignTailFrom < 0 ? System.nanoTime() : -1;
   }
@@ -628,42 +633,60 @@ public final class LedgerWriter implements AutoCloseable {
    * this writer's own record key, which the signed key history trusts now), or -1 if all do.
    * Conservative: a tail signed by another trusted key is left for an operator to accept.
    */
-  private long firstUnauthenticated(long from, long to) throws SQLException {
+  private long firstUnauthenticated(LedgerStore.Reader tx, long from, long to)
+      throws LedgerException {
     if (recordSigner == null) {
       return from;
     }
-    Hash prev = null;
-    try (PreparedStatement ps = conn.prepareStatement(
-        "SELECT seq, body, sig FROM records WHERE seq >= ? AND seq < ? ORDER BY seq")) {
-      ps.setLong(1, from);
-      ps.setLong(2, to);
-      try (ResultSet r = ps.executeQuery()) {
-        long expect = from;
-        while (r.next()) {
-          long seq = r.getLong(1);
-          byte[] body = r.getBytes(2);
-          byte[] sig = r.getBytes(3);
-          if (seq != expect || body == null || sig == null) {
-            return expect;
-          }
-          try {
-            Envelope.Parsed p = Envelope.parse(CanonicalJson.parse(body));
-            Hash leaf = MerkleTree.leafHash(body);
-            if (p.seq() != seq || !recordSignerId.equals(p.signer())
-                || (prev != null && !prev.equals(p.prev()))) {
-              return seq;
-            }
-            recordSigner.verifierKey().verify(Envelope.recordSignatureMessage(origin, leaf), sig);
-            prev = leaf;
-          } catch (LedgerException | RuntimeException e) {
-            return seq;
-          }
-          expect++;
+    long[] state = {from, -1}; // the next seq expected; the first that fails (-1: none yet)
+    Hash[] prev = {null};
+    try {
+      tx.scan(from, to, row -> {
+        long seq = row.seq();
+        long expect = state[0];
+        if (seq != expect || row.body() == null || row.sig() == null) {
+          state[1] = expect;
+          throw STOP;
         }
-        return expect == to ? -1 : expect;
+        try {
+          Envelope.Parsed p = Envelope.parse(CanonicalJson.parse(row.body()));
+          Hash leaf = MerkleTree.leafHash(row.body());
+          if (p.seq() != seq || !recordSignerId.equals(p.signer())
+              || (prev[0] != null && !prev[0].equals(p.prev()))) {
+            state[1] = seq;
+            throw STOP;
+          }
+          recordSigner.verifierKey().verify(Envelope.recordSignatureMessage(origin, leaf), row.sig());
+          prev[0] = leaf;
+        } catch (LedgerException | RuntimeException e) {
+          if (e == STOP) {
+            throw e;
+          }
+          state[1] = seq;
+          throw STOP;
+        }
+        state[0] = expect + 1;
+      });
+    } catch (LedgerException e) {
+      if (e != STOP) {
+        throw e;
       }
     }
+    if (state[1] >= 0) {
+      return state[1];
+    }
+    return state[0] == to ? -1 : state[0];
   }
+
+  /** Ends a scan early (no stack trace: it is control flow). */
+  private static final LedgerException STOP = new LedgerException("stop") {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  };
 
   private LedgerException foreignTail() {
     // CORRUPT (exit 1 in the CLI): the ledger holds records nobody can vouch for.
@@ -676,12 +699,12 @@ public final class LedgerWriter implements AutoCloseable {
         + " --new --accept-tail' (Ledger.checkpointAcceptingTail())", null);
   }
 
-  /** The number of records now (the caller has just checked the key history up to it). */
-  private static long currentSize(Connection conn) {
-    try {
-      return storedSize(conn);
-    } catch (SQLException e) {
-      return 0; // check everything on the first batch
+  /** Size, checkpointed size and indexed size now (the caller has just checked the keys to it). */
+  private static long[] sizes(LedgerStore store) {
+    try (LedgerStore.Reader r = store.read()) {
+      return new long[] {r.size(), r.checkpointedSize(), r.indexedSize()};
+    } catch (LedgerException e) {
+      return new long[] {0, -1, 0}; // check everything on the first batch, which reports it
     }
   }
 
@@ -690,18 +713,21 @@ public final class LedgerWriter implements AutoCloseable {
    * key): re-check, inside the write transaction, that this writer's keys are still trusted,
    * so a batch never commits signed by a key the log revoked (docs/FORMAT.md §4.1).
    */
-  private void recheckKeys(long dbSize) throws SQLException, LedgerException {
+  private void recheckKeys(LedgerStore.Reader tx, long dbSize) throws LedgerException {
     if (dbSize <= keysCheckedSize) {
       keysCheckedSize = Math.min(keysCheckedSize, dbSize);
       return;
     }
-    boolean keyRecords;
-    try (PreparedStatement ps = conn.prepareStatement("SELECT count(*) FROM records WHERE seq >= ?"
-        + " AND " + KeyHistory.KEY_CANDIDATES)) {
-      ps.setLong(1, keysCheckedSize);
-      try (ResultSet r = ps.executeQuery()) {
-        keyRecords = r.next() && r.getLong(1) > 0;
+    boolean keyRecords = false;
+    try {
+      tx.scanKeyCandidates(keysCheckedSize, dbSize, row -> {
+        throw STOP;
+      });
+    } catch (LedgerException e) {
+      if (e != STOP) {
+        throw e;
       }
+      keyRecords = true;
     }
     if (keyRecords) {
       List<dev.lineageledger.core.VerifierKey> mine = new ArrayList<>();
@@ -711,43 +737,11 @@ public final class LedgerWriter implements AutoCloseable {
       if (recordSigner != null && !mine.contains(recordSigner.verifierKey())) {
         mine.add(recordSigner.verifierKey());
       }
-      SignedHistory.checkWriter(conn, path, origin,
+      SignedHistory.checkWriter(tx, path, origin,
           perRecordMode ? dev.lineageledger.core.SigningMode.PER_RECORD
               : dev.lineageledger.core.SigningMode.CHECKPOINT_ONLY, mine);
     }
     keysCheckedSize = dbSize;
-  }
-
-  /** Records after the last checkpoint? A plain read: WAL readers take no lock. */
-  private static boolean tailUncovered(Connection conn) {
-    try {
-      return storedSize(conn) > checkpointedSize(conn);
-    } catch (SQLException e) {
-      return true; // let the writer's own batch report what is wrong
-    }
-  }
-
-  /** The number of records stored (the tree size), read from the log itself. */
-  private static long storedSize(Connection conn) throws SQLException {
-    return longQuery(conn, "SELECT coalesce(max(seq), -1) + 1 FROM records");
-  }
-
-  /** The size of the largest stored checkpoint (0 without one). */
-  private static long checkpointedSize(Connection conn) throws SQLException {
-    return longQuery(conn, "SELECT coalesce(max(size), 0) FROM checkpoints");
-  }
-
-  private static long longQuery(Connection conn, String sql) throws SQLException {
-    try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      r.next();
-      return r.getLong(1);
-    }
-  }
-
-  private void exec(String sql) throws SQLException {
-    try (Statement s = conn.createStatement()) {
-      s.execute(sql);
-    }
   }
 
   private static void fail(Unit u, Throwable why) {

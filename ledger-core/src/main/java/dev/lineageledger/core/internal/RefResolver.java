@@ -5,10 +5,6 @@ import dev.lineageledger.core.FormatException;
 import dev.lineageledger.core.Hash;
 import dev.lineageledger.core.InvalidRecordException;
 import dev.lineageledger.core.LedgerException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -25,8 +21,7 @@ public final class RefResolver {
   /** A resolved reference. */
   public record Target(long seq, Hash hash, String kind) {}
 
-  private final Connection conn;
-  private final java.nio.file.Path path;
+  private LedgerStore.Reader store;
   private final Map<Long, Target> stagedBySeq = new HashMap<>();
   private final Map<Hash, Target> stagedByHash = new HashMap<>();
   private final Map<String, Target> stagedByName = new HashMap<>();
@@ -36,9 +31,13 @@ public final class RefResolver {
   /** The record that holds an identity (§3.5), with its canonical body bytes. */
   public record Existing(long seq, Hash hash, byte[] body) {}
 
-  public RefResolver(Connection conn, java.nio.file.Path path) {
-    this.conn = conn;
-    this.path = path;
+  public RefResolver(LedgerStore.Reader store) {
+    this.store = store;
+  }
+
+  /** The snapshot that stored records are looked up in (the writer's current transaction). */
+  public void use(LedgerStore.Reader reader) {
+    this.store = reader;
   }
 
   /** Makes a record of the current batch resolvable by later records of the same batch. */
@@ -76,17 +75,7 @@ public final class RefResolver {
   /** Where data flows from {@code node}: stored edges and those staged in this batch. */
   public java.util.List<Long> downstream(long node) throws LedgerException {
     java.util.List<Long> out = new java.util.ArrayList<>(stagedDownstream.getOrDefault(node, java.util.List.of()));
-    try (PreparedStatement ps = conn.prepareStatement("SELECT dst FROM edges WHERE src = ?"
-        + " AND record_seq >= 0 AND src >= 0 AND dst >= 0")) {
-      ps.setLong(1, node);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
-          out.add(r.getLong(1));
-        }
-      }
-    } catch (SQLException e) {
-      throw SqliteStore.describe(path, "cannot read", e);
-    }
+    out.addAll(store.downstream(node, Long.MAX_VALUE));
     return out;
   }
 
@@ -96,25 +85,14 @@ public final class RefResolver {
     if (e != null) {
       return e;
     }
-    try (PreparedStatement ps = conn.prepareStatement("SELECT seq, leaf_hash, body FROM records"
-        + " WHERE kind = ? AND name = ? AND version = ? AND seq >= 0 ORDER BY seq LIMIT 1")) {
-      ps.setString(1, kind);
-      ps.setString(2, name);
-      ps.setString(3, version);
-      try (ResultSet r = ps.executeQuery()) {
-        if (!r.next()) {
-          return null;
-        }
-        return new Existing(r.getLong(1), Hash.of(r.getBytes(2)), bodyOf(r.getBytes(3)));
-      }
-    } catch (SQLException ex) {
-      throw SqliteStore.describe(path, "cannot read", ex);
+    try {
+      return store.identity(kind, name, version);
     } catch (IllegalArgumentException ex) {
       throw new FormatException("a stored record is unreadable (run 'ledger verify')", ex);
     }
   }
 
-  private static byte[] bodyOf(byte[] record) {
+  static byte[] bodyOf(byte[] record) {
     try {
       return dev.lineageledger.core.CanonicalJson.canonicalize(
           dev.lineageledger.core.CanonicalJson.parse(record).get("body"));
@@ -187,7 +165,7 @@ public final class RefResolver {
     if (t != null) {
       return t;
     }
-    return query("SELECT seq, leaf_hash, kind FROM records WHERE seq = ? AND seq >= 0", seq);
+    return store.bySeq(seq);
   }
 
   private Target byHash(Hash h) throws LedgerException {
@@ -195,8 +173,7 @@ public final class RefResolver {
     if (t != null) {
       return t;
     }
-    return query("SELECT seq, leaf_hash, kind FROM records WHERE leaf_hash = ? AND seq >= 0"
-        + " ORDER BY seq LIMIT 1", h.bytes());
+    return store.byHash(h);
   }
 
   private Target byName(String kind, String name, String version) throws LedgerException {
@@ -204,31 +181,7 @@ public final class RefResolver {
     if (t != null) {
       return t;
     }
-    if (version == null) {
-      return query("SELECT seq, leaf_hash, kind FROM records WHERE kind = ? AND name = ?"
-          + " AND seq >= 0 ORDER BY seq DESC LIMIT 1", kind, name);
-    }
-    return query("SELECT seq, leaf_hash, kind FROM records WHERE kind = ? AND name = ?"
-        + " AND version = ? AND seq >= 0 ORDER BY seq LIMIT 1", kind, name, version);
+    return store.byName(kind, name, version);
   }
 
-  private Target query(String sql, Object... args) throws LedgerException {
-    try (PreparedStatement ps = conn.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        ps.setObject(i + 1, args[i]);
-      }
-      try (ResultSet r = ps.executeQuery()) {
-        if (!r.next()) {
-          return null;
-        }
-        byte[] h = r.getBytes(2);
-        if (h == null || h.length != Hash.SIZE) {
-          throw new FormatException("stored leaf hash of record " + r.getLong(1) + " is malformed");
-        }
-        return new Target(r.getLong(1), Hash.of(h), r.getString(3));
-      }
-    } catch (SQLException e) {
-      throw SqliteStore.describe(path, "cannot read", e);
-    }
-  }
 }

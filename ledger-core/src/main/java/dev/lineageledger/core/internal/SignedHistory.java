@@ -12,11 +12,6 @@ import dev.lineageledger.core.SignedNote;
 import dev.lineageledger.core.SigningMode;
 import dev.lineageledger.core.VerificationException;
 import dev.lineageledger.core.VerifierKey;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,33 +30,37 @@ public final class SignedHistory {
    * @throws KeyException if {@code key} is not trusted at the end of the ledger's key history
    * @throws LedgerStorageException (CORRUPT) if ledger_meta contradicts the signed records
    */
-  public static void checkWriter(Connection conn, Path path, String origin, SigningMode mode,
+  public static void checkWriter(LedgerStore.Reader conn, String path, String origin, SigningMode mode,
       List<VerifierKey> signingKeys) throws LedgerException {
-    try {
-      checkMeta(conn, path, origin, mode);
-      for (VerifierKey k : signingKeys) {
-        checkKey(conn, path, origin, k);
-      }
-    } catch (SQLException e) {
-      throw SqliteStore.describe(path, "cannot read", e);
+    checkMeta(conn, path, origin, mode);
+    for (VerifierKey k : signingKeys) {
+      checkKey(conn, path, origin, k);
     }
   }
 
-  private static void checkMeta(Connection conn, Path path, String origin, SigningMode mode)
-      throws SQLException, LedgerException {
-    String firstBody = string(conn, "SELECT body FROM checkpoints WHERE size >= 0 ORDER BY size LIMIT 1");
+  /** Stops a scan early. */
+  private static final class Stop extends LedgerException {
+    private static final long serialVersionUID = 1L;
+
+    Stop() {
+      super("stop");
+    }
+  }
+
+  private static void checkMeta(LedgerStore.Reader conn, String path, String origin, SigningMode mode)
+      throws LedgerException {
+    LedgerStore.CheckpointRow firstCp = conn.firstCheckpoint();
+    String firstBody = firstCp == null ? null : firstCp.body();
     if (firstBody != null && !firstBody.startsWith(origin + "\n")) {
       throw corrupt(path, "its ledger_meta origin '" + origin + "' is not the origin its signed"
           + " checkpoints name");
     }
     // The first record that is not a key record, by its signed bytes (not the kind column).
-    try (PreparedStatement ps = conn.prepareStatement(
-        "SELECT body FROM records WHERE seq >= 0 ORDER BY seq");
-        ResultSet r = ps.executeQuery()) {
-      while (r.next()) {
-        byte[] body = r.getBytes(1);
+    try {
+      conn.scan(0, Long.MAX_VALUE, row -> {
+        byte[] body = row.body();
         if (KeyHistory.isKeyRecord(body)) {
-          continue;
+          return;
         }
         String signer;
         try {
@@ -73,13 +72,15 @@ public final class SignedHistory {
           throw corrupt(path, "its ledger_meta signing_mode '" + mode.id() + "' contradicts its"
               + " signed records");
         }
-        break;
-      }
+        throw new Stop();
+      });
+    } catch (Stop done) {
+      // the first record that is not a key record was checked
     }
   }
 
-  private static void checkKey(Connection conn, Path path, String origin, VerifierKey k)
-      throws SQLException, LedgerException {
+  private static void checkKey(LedgerStore.Reader conn, String path, String origin, VerifierKey k)
+      throws LedgerException {
     String label = KeyHistory.label(k);
     if (!k.name().equals(origin)) {
       throw new KeyException("the signing key " + label + " is named '" + k.name()
@@ -97,26 +98,23 @@ public final class SignedHistory {
     java.util.Map<String, VerifierKey> known = new java.util.HashMap<>();
     known.put(label, k);
     // §4.1: key records are found from their signed bytes, never from the kind column.
-    try (PreparedStatement ps = conn.prepareStatement("SELECT body, sig, kind FROM records WHERE "
-        + KeyHistory.KEY_CANDIDATES + " AND seq >= 0 ORDER BY seq");
-        ResultSet r = ps.executeQuery()) {
-      while (r.next()) {
-        byte[] bytes = r.getBytes(1);
+    conn.scanKeyCandidates(0, Long.MAX_VALUE, r -> {
+        byte[] bytes = r.body();
         if (!KeyHistory.isKeyRecord(bytes)) {
-          continue;
+          return;
         }
-        if (!"key".equals(r.getString(3))) {
-          throw corrupt(path, "a key record's kind column says '" + TextRules.escape(r.getString(3))
+        if (!"key".equals(r.kind())) {
+          throw corrupt(path, "a key record's kind column says '" + TextRules.escape(r.kind())
               + "' (run 'ledger verify')");
         }
         try {
           Envelope.Parsed p = Envelope.parse(CanonicalJson.parse(bytes));
           if (!trusted.contains(p.signer())) {
-            continue; // §4.1: a key record by an untrusted signer changes nothing
+            return; // §4.1: a key record by an untrusted signer changes nothing
           }
           VerifierKey signerKey = known.get(p.signer());
           if (signerKey != null) {
-            byte[] sig = r.getBytes(2);
+            byte[] sig = r.sig();
             try {
               if (sig == null) {
                 throw new VerificationException("no signature");
@@ -140,8 +138,7 @@ public final class SignedHistory {
         } catch (InvalidRecordException | FormatException e) {
           throw corrupt(path, "a key record is unreadable (run 'ledger verify'): " + e.getMessage());
         }
-      }
-    }
+    });
     if (!trusted.contains(label)) {
       throw new KeyException("the signing key " + label + " is not one this ledger's signed key"
           + " history trusts now (" + String.join(", ", trusted) + "); refusing to sign with it");
@@ -153,8 +150,9 @@ public final class SignedHistory {
    * candidate} verifies that signature, it is the candidate), else the signer of its first
    * signed record; null when nothing is signed yet.
    */
-  private static String genesisLabel(Connection conn, VerifierKey candidate) throws SQLException {
-    CheckpointTable.Row first = CheckpointTable.first(conn);
+  private static String genesisLabel(LedgerStore.Reader conn, VerifierKey candidate)
+      throws LedgerException {
+    LedgerStore.CheckpointRow first = conn.firstCheckpoint();
     if (first != null) {
       try {
         SignedNote note = SignedNote.parse(first.noteText());
@@ -172,16 +170,10 @@ public final class SignedHistory {
         // fall through to the records
       }
     }
-    return string(conn, "SELECT signer FROM records WHERE signer IS NOT NULL ORDER BY seq LIMIT 1");
+    return conn.firstSigner();
   }
 
-  private static String string(Connection conn, String sql) throws SQLException {
-    try (PreparedStatement ps = conn.prepareStatement(sql); ResultSet r = ps.executeQuery()) {
-      return r.next() ? r.getString(1) : null;
-    }
-  }
-
-  private static LedgerStorageException corrupt(Path path, String why) {
+  private static LedgerStorageException corrupt(String path, String why) {
     return new LedgerStorageException(LedgerStorageException.Reason.CORRUPT,
         path + " cannot be written: " + why, null);
   }

@@ -28,7 +28,7 @@ public final class SqliteStore {
   /** {@code PRAGMA application_id}: ASCII "LLdg", marks a file as a Lineage Ledger. */
   public static final int APPLICATION_ID = 0x4c4c6467;
 
-  private static final String[] MIGRATIONS = {"001-initial.sql"};
+  private static final String[] MIGRATIONS = {"001-initial.sql", "002-log-first.sql"};
   public static final int SCHEMA_VERSION = MIGRATIONS.length;
 
   private SqliteStore() {}
@@ -125,7 +125,7 @@ public final class SqliteStore {
    * Checks that the file is a ledger of a schema this build understands, applying pending
    * migrations when {@code writable}.
    */
-  public static void checkAndMigrate(Connection conn, Path path, boolean writable)
+  public static int checkAndMigrate(Connection conn, Path path, boolean writable)
       throws LedgerStorageException {
     int appId;
     int version;
@@ -149,6 +149,9 @@ public final class SqliteStore {
           path + " has ledger schema version " + version
           + ", newer than this build supports (" + SCHEMA_VERSION + "); upgrade lineage-ledger", null);
     }
+    if (version == 1 && !writable) {
+      return version; // read through compatibility views (SqliteLedgerStore), never migrated
+    }
     if (version < SCHEMA_VERSION) {
       if (!writable) {
         throw new LedgerStorageException(path + " has ledger schema version " + version
@@ -163,6 +166,7 @@ public final class SqliteStore {
         throw describe(path, "cannot migrate", e);
       }
     }
+    return SCHEMA_VERSION;
   }
 
   /** SQLite's own structural check (O(n)); run by verification, not on every open. */

@@ -1,0 +1,1180 @@
+package dev.lineageledger.core.internal;
+
+import dev.lineageledger.core.Checkpoint;
+import dev.lineageledger.core.Durability;
+import dev.lineageledger.core.FormatException;
+import dev.lineageledger.core.Hash;
+import dev.lineageledger.core.LedgerException;
+import dev.lineageledger.core.LedgerStorageException;
+import dev.lineageledger.core.NoteSignature;
+import dev.lineageledger.core.SignedNote;
+import dev.lineageledger.core.StoredCheckpoint;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The ledger in one SQLite file (WAL mode): the only class of the core that speaks SQL. Schema
+ * and migrations: {@link SqliteStore} and {@code migrations/*.sql}; layout: {@link LedgerStore}.
+ *
+ * <p>Connections: a small pool of read connections (WAL readers never block the writer or
+ * each other), one write connection used by the ledger's writer thread, and one for sync state.
+ * Every connection caches its prepared statements.
+ */
+public final class SqliteLedgerStore implements LedgerStore {
+  /**
+   * Records the index catches up per transaction. Large, so that one index page written to the
+   * WAL carries many entries; the writer lets the lag reach {@link #INDEX_LAG} first.
+   */
+  public static final int INDEX_BATCH = 65_536;
+  /** The unindexed tail the writer allows before it catches the index up (memory: ~200 B each). */
+  public static final int INDEX_LAG = 16_384;
+  private static final int IDLE_READERS = 4;
+
+  private static final String ROW = "seq, leaf_hash, body, sig, nodes, kind, name, version, actor,"
+      + " time, signer";
+
+  private final Path path;
+  private final SqliteStore.ConnectionSpec spec;
+  private final UnindexedTail tail = new UnindexedTail();
+  private final ArrayDeque<Conn> idle = new ArrayDeque<>();
+  private final Object writeLock = new Object();
+  private Conn write;
+  private Conn sync;
+  private boolean closed;
+  /** A version-1 file opened read-only: its index is read through views (see {@link #conn}). */
+  private boolean legacy;
+
+  /** A connection and its prepared statements. */
+  private static final class Conn {
+    final Connection c;
+    final Map<String, PreparedStatement> stmts = new HashMap<>();
+
+    Conn(Connection c) {
+      this.c = c;
+    }
+
+    PreparedStatement ps(String sql) throws SQLException {
+      PreparedStatement p = stmts.get(sql);
+      if (p == null) {
+        p = c.prepareStatement(sql);
+        stmts.put(sql, p);
+      }
+      return p;
+    }
+
+    void exec(String sql) throws SQLException {
+      try (Statement s = c.createStatement()) {
+        s.execute(sql);
+      }
+    }
+
+    void close() {
+      for (PreparedStatement p : stmts.values()) {
+        try {
+          p.close();
+        } catch (SQLException ignored) {
+          // closing a statement cannot lose data
+        }
+      }
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // nothing more to do
+      }
+    }
+  }
+
+  private SqliteLedgerStore(Path path, SqliteStore.ConnectionSpec spec) {
+    this.path = path;
+    this.spec = spec;
+  }
+
+  /** Creates a new ledger file with the given ledger_meta rows. */
+  public static SqliteLedgerStore create(Path path, Durability durability, int busyTimeoutMillis,
+      List<String[]> meta) throws LedgerException {
+    SqliteStore.ConnectionSpec spec =
+        new SqliteStore.ConnectionSpec(path, durability, busyTimeoutMillis, false);
+    Connection c = SqliteStore.connect(spec, false, true);
+    try {
+      SqliteStore.initialize(c, path, meta);
+    } finally {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // the schema is committed
+      }
+    }
+    return open(path, durability, busyTimeoutMillis, false);
+  }
+
+  /** Opens an existing ledger file, migrating it when writable. */
+  public static SqliteLedgerStore open(Path path, Durability durability, int busyTimeoutMillis,
+      boolean readOnly) throws LedgerException {
+    SqliteLedgerStore s = new SqliteLedgerStore(path,
+        new SqliteStore.ConnectionSpec(path, durability, busyTimeoutMillis, readOnly));
+    Conn first = new Conn(SqliteStore.connect(s.spec, false, false));
+    try {
+      s.legacy = SqliteStore.checkAndMigrate(first.c, path, !readOnly) == 1;
+      s.prepare(first);
+    } catch (LedgerException | RuntimeException e) {
+      first.close();
+      throw e;
+    }
+    s.idle.add(first);
+    return s;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  @Override
+  public String location() {
+    return path.toString();
+  }
+
+  @Override
+  public boolean isReadOnly() {
+    return spec.readOnly();
+  }
+
+  private LedgerStorageException describe(String action, SQLException e) {
+    return SqliteStore.describe(path, action, e);
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  private Conn borrow() throws LedgerException {
+    synchronized (idle) {
+      if (closed) {
+        throw new LedgerException("the ledger is closed");
+      }
+      Conn c = idle.poll();
+      if (c != null) {
+        return c;
+      }
+    }
+    Conn c = new Conn(SqliteStore.connect(spec, false, false));
+    try {
+      prepare(c);
+    } catch (LedgerException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  /**
+   * A version-1 file read without migrating it (an auditor's read-only copy): its records table
+   * still carries the version-1 indexes, so connection-private views give the version-2 names
+   * the same lookups, and the whole log counts as indexed.
+   */
+  private void prepare(Conn c) throws LedgerException {
+    if (!legacy) {
+      return;
+    }
+    try {
+      c.exec("CREATE TEMP VIEW record_index AS SELECT seq, kind, name, version, time FROM main.records");
+      c.exec("CREATE TEMP VIEW hash_index AS SELECT leaf_hash, seq FROM main.records");
+      c.exec("CREATE TEMP VIEW index_state AS SELECT 0 AS id,"
+          + " (SELECT coalesce(max(seq), -1) + 1 FROM main.records) AS indexed_size");
+    } catch (SQLException e) {
+      throw describe("cannot open", e);
+    }
+  }
+
+  private void giveBack(Conn c) {
+    synchronized (idle) {
+      if (!closed && idle.size() < IDLE_READERS) {
+        idle.push(c);
+        return;
+      }
+    }
+    c.close();
+  }
+
+  private Conn writeConn() throws LedgerException {
+    if (spec.readOnly()) {
+      throw new LedgerException("the ledger is open read-only");
+    }
+    synchronized (writeLock) {
+      if (write == null) {
+        write = new Conn(SqliteStore.connect(spec, true, false));
+        try {
+          // The index catch-up touches index pages all over the file: keep them cached.
+          write.exec("PRAGMA cache_size=-32768");
+        } catch (SQLException e) {
+          throw describe("cannot open", e);
+        }
+      }
+      return write;
+    }
+  }
+
+  @Override
+  public Reader read() throws LedgerException {
+    Conn c = borrow();
+    try {
+      c.exec("BEGIN");
+    } catch (SQLException e) {
+      giveBack(c);
+      throw describe("cannot read", e);
+    }
+    return new SqliteReader(c, true);
+  }
+
+  @Override
+  public Appender beginAppend() throws LedgerException {
+    Conn c = writeConn();
+    try {
+      c.exec("BEGIN IMMEDIATE");
+    } catch (SQLException e) {
+      throw describe("cannot append to", e);
+    }
+    return new SqliteAppender(c);
+  }
+
+  // ---------------------------------------------------------------- index maintenance
+
+  @Override
+  public long indexLag() throws LedgerException {
+    try (Reader r = read()) {
+      return r.size() - r.indexedSize();
+    }
+  }
+
+  @Override
+  public long catchUpIndex(long maxRecords) throws LedgerException {
+    Conn c = writeConn();
+    boolean began = false;
+    try {
+      c.exec("BEGIN IMMEDIATE");
+      began = true;
+      long w = longQuery(c, "SELECT indexed_size FROM index_state WHERE id = 0");
+      long n = longQuery(c, "SELECT coalesce(max(seq), -1) + 1 FROM records");
+      long k = Math.max(0, Math.min(maxRecords, n - w));
+      if (k == 0) {
+        c.exec("ROLLBACK");
+        return 0;
+      }
+      List<UnindexedTail.Entry> entries = new ArrayList<>(tail.slice(w, w + k));
+      if (entries.size() < k) {
+        // Not held (another process appended, or this one just opened): from the log.
+        entries.clear();
+        PreparedStatement ps = c.ps("SELECT " + ROW + " FROM records WHERE seq >= ? AND seq < ?"
+            + " ORDER BY seq");
+        ps.setLong(1, w);
+        ps.setLong(2, w + k);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            entries.add(UnindexedTail.Entry.of(toRow(r)));
+          }
+        }
+      }
+      PreparedStatement ri = c.ps("INSERT OR IGNORE INTO record_index(seq, kind, name, version,"
+          + " time) VALUES (?, ?, ?, ?, ?)");
+      List<UnindexedTail.Entry> byHash = new ArrayList<>(entries);
+      for (UnindexedTail.Entry e : entries) {
+        ri.setLong(1, e.seq());
+        ri.setString(2, e.kind() == null ? "" : e.kind());
+        ri.setString(3, e.name());
+        ri.setString(4, e.version());
+        ri.setString(5, e.time() == null ? "" : e.time());
+        ri.addBatch();
+      }
+      ri.executeBatch();
+      // In key order, so that consecutive inserts land on the same B-tree pages.
+      byHash.sort(Comparator.comparing(e -> e.leaf().hex()));
+      PreparedStatement hi = c.ps("INSERT OR IGNORE INTO hash_index(leaf_hash, seq) VALUES (?, ?)");
+      for (UnindexedTail.Entry e : byHash) {
+        hi.setBytes(1, e.leaf().bytes());
+        hi.setLong(2, e.seq());
+        hi.addBatch();
+      }
+      hi.executeBatch();
+      PreparedStatement ei = c.ps("INSERT INTO edges(record_seq, src, dst, role) VALUES (?, ?, ?, ?)");
+      for (UnindexedTail.Entry e : entries) {
+        for (Edge x : e.edges()) {
+          ei.setLong(1, x.recordSeq());
+          ei.setLong(2, x.src());
+          ei.setLong(3, x.dst());
+          ei.setString(4, x.role());
+          ei.addBatch();
+        }
+      }
+      ei.executeBatch();
+      long upTo = entries.isEmpty() ? w : entries.get(entries.size() - 1).seq() + 1;
+      PreparedStatement st = c.ps("UPDATE index_state SET indexed_size = ? WHERE id = 0");
+      st.setLong(1, upTo);
+      st.executeUpdate();
+      c.exec("COMMIT");
+      began = false;
+      tail.dropBelow(upTo);
+      return upTo - w;
+    } catch (SQLException e) {
+      throw describe("cannot index", e);
+    } finally {
+      if (began) {
+        try {
+          c.exec("ROLLBACK");
+        } catch (SQLException ignored) {
+          // the connection is unusable; the next transaction reports it
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- sync state
+
+  @Override
+  public boolean compareAndSetSyncState(String name, String expected, String value)
+      throws LedgerException {
+    if (spec.readOnly()) {
+      throw new LedgerException("the ledger is open read-only");
+    }
+    synchronized (writeLock) {
+      try {
+        // Its own connection: the writer thread owns the write connection's transactions.
+        if (sync == null) {
+          sync = new Conn(SqliteStore.connect(spec, true, false));
+        }
+        Conn c = sync;
+        c.exec("BEGIN IMMEDIATE");
+        try {
+          String current = null;
+          PreparedStatement ps = c.ps("SELECT value FROM sync_state WHERE name = ?");
+          ps.setString(1, name);
+          try (ResultSet r = ps.executeQuery()) {
+            if (r.next()) {
+              current = r.getString(1);
+            }
+          }
+          if (!java.util.Objects.equals(current, expected)) {
+            c.exec("ROLLBACK");
+            return false;
+          }
+          PreparedStatement up = c.ps("INSERT INTO sync_state(name, value) VALUES (?, ?)"
+              + " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+          up.setString(1, name);
+          up.setString(2, value);
+          up.executeUpdate();
+          c.exec("COMMIT");
+          return true;
+        } catch (SQLException e) {
+          try {
+            c.exec("ROLLBACK");
+          } catch (SQLException ignored) {
+            // reported below
+          }
+          throw e;
+        }
+      } catch (SQLException e) {
+        throw describe("cannot write sync state to", e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    List<Conn> toClose = new ArrayList<>();
+    synchronized (idle) {
+      closed = true;
+      toClose.addAll(idle);
+      idle.clear();
+    }
+    synchronized (writeLock) {
+      if (write != null) {
+        toClose.add(write);
+        write = null;
+      }
+      if (sync != null) {
+        toClose.add(sync);
+        sync = null;
+      }
+    }
+    toClose.forEach(Conn::close);
+  }
+
+  @Override
+  public String toString() {
+    return "SqliteLedgerStore[" + path + "]";
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static long longQuery(Conn c, String sql) throws SQLException {
+    try (ResultSet r = c.ps(sql).executeQuery()) {
+      return r.next() ? r.getLong(1) : 0;
+    }
+  }
+
+  private static LogRow toRow(ResultSet r) throws SQLException {
+    return new LogRow(r.getLong(1), r.getBytes(2), r.getBytes(3), r.getBytes(4), r.getBytes(5),
+        r.getString(6), r.getString(7), r.getString(8), r.getString(9), r.getString(10),
+        r.getString(11));
+  }
+
+  /** The signature lines of a note, without their trailing newlines. */
+  static List<String> signatureLines(SignedNote note) {
+    List<String> out = new ArrayList<>();
+    for (NoteSignature sig : note.signatures()) {
+      String l = sig.line();
+      out.add(l.endsWith("\n") ? l.substring(0, l.length() - 1) : l);
+    }
+    return out;
+  }
+
+  /** A checkpoint's signature lines, newline-joined in insertion order: its note's tail. */
+  private static final String SIGNATURE_LINES = "(SELECT group_concat(line, char(10)) FROM"
+      + " (SELECT line FROM checkpoint_signatures s WHERE s.size = c.size ORDER BY id))";
+
+  // ---------------------------------------------------------------- reads
+
+  /** A read transaction on one connection: one consistent snapshot. */
+  private class SqliteReader implements Reader {
+    final Conn c;
+    private final boolean pooled;
+    private boolean done;
+    private long n = -1;
+    private long w = -1;
+    private boolean covered;
+
+    SqliteReader(Conn c, boolean pooled) {
+      this.c = c;
+      this.pooled = pooled;
+    }
+
+    @Override
+    public void close() {
+      if (done) {
+        return;
+      }
+      done = true;
+      try {
+        c.exec("ROLLBACK");
+      } catch (SQLException ignored) {
+        // a read transaction holds nothing to undo
+      }
+      if (pooled) {
+        giveBack(c);
+      }
+    }
+
+    @Override
+    public Map<String, String> meta() throws LedgerException {
+      Map<String, String> m = new HashMap<>();
+      try (ResultSet r = c.ps("SELECT key, value FROM ledger_meta").executeQuery()) {
+        while (r.next()) {
+          m.put(r.getString(1), r.getString(2));
+        }
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+      return m;
+    }
+
+    @Override
+    public long size() throws LedgerException {
+      if (n < 0) {
+        try {
+          n = longQuery(c, "SELECT coalesce(max(seq), -1) + 1 FROM records");
+        } catch (SQLException e) {
+          throw describe("cannot read", e);
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public long indexedSize() throws LedgerException {
+      if (w < 0) {
+        try {
+          // Clamped into [0, size]: a stored value outside it is reported by verification.
+          w = Math.max(0, Math.min(size(),
+              longQuery(c, "SELECT coalesce(max(indexed_size), 0) FROM index_state WHERE id = 0")));
+        } catch (SQLException e) {
+          throw describe("cannot read", e);
+        }
+      }
+      return w;
+    }
+
+    /** The unindexed tail of this snapshot, loaded from the log as far as it is not held. */
+    private UnindexedTail tail() throws LedgerException {
+      if (!covered) {
+        tail.cover(indexedSize(), size(), this::scan);
+        covered = true;
+      }
+      return tail;
+    }
+
+    @Override
+    public long checkpointedSize() throws LedgerException {
+      try {
+        return longQuery(c, "SELECT coalesce(max(size), 0) FROM checkpoints");
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+    }
+
+    @Override
+    public LogRow row(long seq) throws LedgerException {
+      try {
+        PreparedStatement ps = c.ps("SELECT " + ROW + " FROM records WHERE seq = ?");
+        ps.setLong(1, seq);
+        try (ResultSet r = ps.executeQuery()) {
+          return r.next() ? toRow(r) : null;
+        }
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+    }
+
+    @Override
+    public void scan(long from, long to, RowVisitor v) throws LedgerException {
+      scanWhere("seq >= ? AND seq < ?", from, to, v);
+    }
+
+    @Override
+    public void scanKeyCandidates(long from, long to, RowVisitor v) throws LedgerException {
+      scanWhere(KeyHistory.KEY_CANDIDATES + " AND seq >= ? AND seq < ?", from, to, v);
+    }
+
+    private void scanWhere(String where, long from, long to, RowVisitor v) throws LedgerException {
+      // Its own statement: a visitor may look other rows up on this connection meanwhile.
+      try (PreparedStatement ps = c.c.prepareStatement("SELECT " + ROW + " FROM records WHERE "
+          + where + " ORDER BY seq")) {
+        ps.setLong(1, Math.max(0, from));
+        ps.setLong(2, to);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            v.visit(toRow(r));
+          }
+        }
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+    }
+
+    @Override
+    public String firstSigner() throws LedgerException {
+      try (ResultSet r = c.ps("SELECT signer FROM records WHERE signer IS NOT NULL ORDER BY seq"
+          + " LIMIT 1").executeQuery()) {
+        return r.next() ? r.getString(1) : null;
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+    }
+
+    @Override
+    public List<LogRow> query(Query q) throws LedgerException {
+      long size = size();
+      long idx = indexedSize();
+      List<LogRow> out = new ArrayList<>();
+      try {
+        if (q.kind() == null && q.name() == null && q.since() == null) {
+          PreparedStatement ps = c.ps("SELECT " + ROW + " FROM records WHERE seq >= ? AND seq < ?"
+              + " ORDER BY seq LIMIT ?");
+          ps.setLong(1, Math.max(0, q.fromSeq()));
+          ps.setLong(2, size);
+          ps.setLong(3, q.limit());
+          try (ResultSet r = ps.executeQuery()) {
+            while (r.next()) {
+              out.add(toRow(r));
+            }
+          }
+          return out;
+        }
+        // §7: rows outside [0, size) are no records (verify reports them); never shown.
+        StringBuilder sql = new StringBuilder("SELECT seq FROM record_index WHERE seq >= ? AND seq < ?");
+        List<Object> args = new ArrayList<>(List.of(Math.max(0, q.fromSeq()), idx));
+        if (q.kind() != null) {
+          sql.append(" AND kind = ?");
+          args.add(q.kind());
+        }
+        if (q.name() != null) {
+          sql.append(" AND name = ?");
+          args.add(q.name());
+        }
+        if (q.since() != null) {
+          sql.append(" AND time >= ?");
+          args.add(q.since());
+        }
+        sql.append(" ORDER BY seq LIMIT ?");
+        args.add(q.limit());
+        PreparedStatement ps = c.ps(sql.toString());
+        for (int i = 0; i < args.size(); i++) {
+          ps.setObject(i + 1, args.get(i));
+        }
+        List<Long> seqs = new ArrayList<>();
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            seqs.add(r.getLong(1));
+          }
+        }
+        if (seqs.size() < q.limit()) {
+          for (UnindexedTail.Entry e : tail().scan(q.fromSeq(), idx, size, q.limit() - seqs.size(),
+              e -> (q.kind() == null || q.kind().equals(e.kind()))
+                  && (q.name() == null || q.name().equals(e.name()))
+                  && (q.since() == null || (e.time() != null && e.time().compareTo(q.since()) >= 0)))) {
+            seqs.add(e.seq());
+          }
+        }
+        for (long s : seqs) {
+          LogRow r = row(s);
+          if (r != null) {
+            out.add(r);
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+    }
+
+    // -------------------------------------------------------------- lookups
+
+    @Override
+    public RefResolver.Target bySeq(long seq) throws LedgerException {
+      if (seq < 0 || seq >= size()) {
+        return null;
+      }
+      if (seq >= indexedSize()) {
+        UnindexedTail.Entry e = tail().bySeq(seq, indexedSize(), size());
+        if (e != null) {
+          return new RefResolver.Target(e.seq(), e.leaf(), e.kind());
+        }
+      }
+      try {
+        PreparedStatement ps = c.ps("SELECT seq, leaf_hash, kind FROM records WHERE seq = ?");
+        ps.setLong(1, seq);
+        try (ResultSet r = ps.executeQuery()) {
+          return r.next() ? target(r) : null;
+        }
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+    }
+
+    private RefResolver.Target target(ResultSet r) throws SQLException, LedgerException {
+      byte[] h = r.getBytes(2);
+      if (h == null || h.length != Hash.SIZE) {
+        throw new FormatException("stored leaf hash of record " + r.getLong(1) + " is malformed");
+      }
+      return new RefResolver.Target(r.getLong(1), Hash.of(h), r.getString(3));
+    }
+
+    @Override
+    public RefResolver.Target byHash(Hash h) throws LedgerException {
+      try {
+        PreparedStatement ps = c.ps("SELECT r.seq, r.leaf_hash, r.kind FROM hash_index h"
+            + " JOIN records r ON r.seq = h.seq WHERE h.leaf_hash = ? AND h.seq >= 0 AND h.seq < ?");
+        ps.setBytes(1, h.bytes());
+        ps.setLong(2, indexedSize());
+        try (ResultSet r = ps.executeQuery()) {
+          if (r.next()) {
+            return target(r);
+          }
+        }
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+      UnindexedTail.Entry e = tail().byHash(h, indexedSize(), size());
+      return e == null ? null : new RefResolver.Target(e.seq(), e.leaf(), e.kind());
+    }
+
+    /** The seq of the first (or latest) record with this name, or -1. */
+    private long nameSeq(String kind, String name, String version) throws LedgerException {
+      boolean latest = version == null;
+      long idx = indexedSize();
+      if (latest) {
+        long t = tail().byName(kind + '\0' + name, true, idx, size());
+        if (t >= 0) {
+          return t;
+        }
+      }
+      try {
+        PreparedStatement ps = c.ps(latest
+            ? "SELECT seq FROM record_index WHERE kind = ? AND name = ? AND seq >= 0 AND seq < ?"
+                + " ORDER BY seq DESC LIMIT 1"
+            : "SELECT seq FROM record_index WHERE kind = ? AND name = ? AND version = ?"
+                + " AND seq >= 0 AND seq < ? ORDER BY seq LIMIT 1");
+        ps.setString(1, kind);
+        ps.setString(2, name);
+        if (latest) {
+          ps.setLong(3, idx);
+        } else {
+          ps.setString(3, version);
+          ps.setLong(4, idx);
+        }
+        try (ResultSet r = ps.executeQuery()) {
+          if (r.next()) {
+            return r.getLong(1);
+          }
+        }
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+      return latest ? -1 : tail().byName(kind + '\0' + name + '\0' + version, false, idx, size());
+    }
+
+    @Override
+    public RefResolver.Target byName(String kind, String name, String version) throws LedgerException {
+      long s = nameSeq(kind, name, version);
+      return s < 0 ? null : bySeq(s);
+    }
+
+    @Override
+    public RefResolver.Existing identity(String kind, String name, String version)
+        throws LedgerException {
+      long s = nameSeq(kind, name, version);
+      if (s < 0) {
+        return null;
+      }
+      LogRow r = row(s);
+      if (r == null || r.leafHash() == null || r.leafHash().length != Hash.SIZE) {
+        return null;
+      }
+      return new RefResolver.Existing(s, Hash.of(r.leafHash()), RefResolver.bodyOf(r.body()));
+    }
+
+    @Override
+    public List<Long> downstream(long node, long before) throws LedgerException {
+      List<Long> out = new ArrayList<>();
+      long idx = indexedSize();
+      try {
+        PreparedStatement ps = c.ps("SELECT dst FROM edges WHERE src = ? AND record_seq >= 0"
+            + " AND record_seq < ? AND src >= 0 AND dst >= 0");
+        ps.setLong(1, node);
+        ps.setLong(2, Math.min(idx, before));
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            out.add(r.getLong(1));
+          }
+        }
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+      if (before > idx) {
+        for (Edge e : tail().edges(node, false, idx, size(), before)) {
+          out.add(e.dst());
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public List<Link> links(List<Long> nodes, boolean upstream) throws LedgerException {
+      List<Link> out = new ArrayList<>();
+      long idx = indexedSize();
+      String from = upstream ? "dst" : "src";
+      String other = upstream ? "src" : "dst";
+      try {
+        for (int i = 0; i < nodes.size(); i += 500) {
+          List<Long> chunk = nodes.subList(i, Math.min(nodes.size(), i + 500));
+          // One statement per chunk size, cached: preparing per level dominated deep closures.
+          PreparedStatement ps = c.ps("SELECT e.src, e.dst, e.role, r.seq, r.kind, r.name,"
+              + " r.version, r.leaf_hash FROM edges e JOIN records r ON r.seq = e." + other
+              + " WHERE e." + from + " IN (" + String.join(",", Collections.nCopies(chunk.size(), "?"))
+              + ") AND e.record_seq >= 0 AND e.record_seq < ? AND e.src >= 0 AND e.dst >= 0"
+              + " AND r.seq >= 0");
+          int j = 1;
+          for (long s : chunk) {
+            ps.setLong(j++, s);
+          }
+          ps.setLong(j, idx);
+          try (ResultSet r = ps.executeQuery()) {
+            while (r.next()) {
+              out.add(new Link(r.getLong(1), r.getLong(2), r.getString(3), r.getLong(4),
+                  r.getString(5), r.getString(6), r.getString(7), Hash.of(r.getBytes(8))));
+            }
+          }
+        }
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+      if (idx < size()) {
+        UnindexedTail t = tail();
+        for (long node : nodes) {
+          for (Edge e : t.edges(node, upstream, idx, size(), Long.MAX_VALUE)) {
+            long o = upstream ? e.src() : e.dst();
+            UnindexedTail.Entry oe = t.bySeq(o, idx, size());
+            if (oe != null) {
+              out.add(new Link(e.src(), e.dst(), e.role(), o, oe.kind(), oe.name(), oe.version(),
+                  oe.leaf()));
+            } else {
+              LogRow r = row(o);
+              if (r != null && r.leafHash() != null && r.leafHash().length == Hash.SIZE) {
+                out.add(new Link(e.src(), e.dst(), e.role(), o, r.kind(), r.name(), r.version(),
+                    Hash.of(r.leafHash())));
+              }
+            }
+          }
+        }
+      }
+      return out;
+    }
+
+    // -------------------------------------------------------------- subtrees
+
+    @Override
+    public Hash subtree(int level, long index) throws LedgerException {
+      long rowSeq = NodeBlob.rowOf(level, index);
+      String sql = level == 0
+          ? "SELECT leaf_hash FROM records WHERE seq = ?"
+          : "SELECT substr(nodes, " + ((level - 1) * Hash.SIZE + 1) + ", " + Hash.SIZE
+              + ") FROM records WHERE seq = ?";
+      try {
+        PreparedStatement ps = c.ps(sql);
+        ps.setLong(1, rowSeq);
+        try (ResultSet r = ps.executeQuery()) {
+          if (!r.next()) {
+            throw new FormatException("record " + rowSeq + " is missing (needed for tree node "
+                + level + "/" + index + ")");
+          }
+          byte[] h = r.getBytes(1);
+          if (h == null || h.length != Hash.SIZE) {
+            throw new FormatException("stored tree node " + level + "/" + index + " in record "
+                + rowSeq + " is malformed");
+          }
+          return Hash.of(h);
+        }
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+    }
+
+    // -------------------------------------------------------------- checkpoints
+
+    @Override
+    public List<CheckpointRow> checkpointRows() throws LedgerException {
+      return cpRows("");
+    }
+
+    @Override
+    public CheckpointRow firstCheckpoint() throws LedgerException {
+      List<CheckpointRow> l = cpRows(" LIMIT 1");
+      return l.isEmpty() ? null : l.get(0);
+    }
+
+    private List<CheckpointRow> cpRows(String limit) throws LedgerException {
+      List<CheckpointRow> out = new ArrayList<>();
+      try (ResultSet r = c.ps("SELECT c.size, c.root, c.body, " + SIGNATURE_LINES
+          + " FROM checkpoints c WHERE c.size >= 0 ORDER BY c.size" + limit).executeQuery()) {
+        while (r.next()) {
+          String body = r.getString(3);
+          String lines = r.getString(4);
+          String text = body + "\n" + (lines == null ? "" : lines + "\n");
+          out.add(new CheckpointRow(r.getLong(1), r.getBytes(2), body, text));
+        }
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+      return out;
+    }
+
+    @Override
+    public StoredCheckpoint checkpoint(long size) throws LedgerException {
+      List<StoredCheckpoint> l = cpQuery("WHERE size = ?", size);
+      return l.isEmpty() ? null : l.get(0);
+    }
+
+    @Override
+    public StoredCheckpoint latestCheckpoint() throws LedgerException {
+      List<StoredCheckpoint> l = cpQuery("WHERE size = (SELECT max(size) FROM checkpoints)");
+      return l.isEmpty() ? null : l.get(0);
+    }
+
+    @Override
+    public List<StoredCheckpoint> checkpoints() throws LedgerException {
+      return cpQuery("");
+    }
+
+    private List<StoredCheckpoint> cpQuery(String where, Object... args) throws LedgerException {
+      List<StoredCheckpoint> out = new ArrayList<>();
+      try {
+        PreparedStatement ps = c.ps("SELECT c.size, c.body, c.created, " + SIGNATURE_LINES
+            + " FROM checkpoints c " + where + " ORDER BY c.size");
+        for (int i = 0; i < args.length; i++) {
+          ps.setObject(i + 1, args[i]);
+        }
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            String body = r.getString(2);
+            String lines = r.getString(4);
+            if (lines == null) {
+              throw new FormatException("checkpoint " + r.getLong(1) + " has no signature");
+            }
+            SignedNote note = SignedNote.parse(body + "\n" + lines + "\n");
+            out.add(new StoredCheckpoint(Checkpoint.parse(body), note, r.getString(3)));
+          }
+        }
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+      return out;
+    }
+
+    @Override
+    public Optional<String> syncState(String name) throws LedgerException {
+      try {
+        PreparedStatement ps = c.ps("SELECT value FROM sync_state WHERE name = ?");
+        ps.setString(1, name);
+        try (ResultSet r = ps.executeQuery()) {
+          return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+        }
+      } catch (SQLException e) {
+        throw describe("cannot read", e);
+      }
+    }
+
+    // -------------------------------------------------------------- verification
+
+    @Override
+    public void checkStructure() throws LedgerException {
+      SqliteStore.quickCheck(c.c, path);
+    }
+
+    @Override
+    public Strays strays() throws LedgerException {
+      try {
+        long size = size();
+        return new Strays(
+            longQuery(c, "SELECT count(*) FROM records WHERE seq < 0"),
+            longQuery(c, "SELECT count(*) FROM edges WHERE record_seq < 0 OR src < 0 OR dst < 0"
+                + " OR record_seq >= " + size + " OR src >= " + size + " OR dst >= " + size),
+            longQuery(c, "SELECT (SELECT count(*) FROM checkpoints WHERE size < 0)"
+                + " + (SELECT count(*) FROM checkpoint_signatures WHERE size < 0)"),
+            longQuery(c, "SELECT count(*) FROM checkpoint_signatures"
+                + " WHERE size NOT IN (SELECT size FROM checkpoints)"));
+      } catch (SQLException e) {
+        throw describe("cannot verify", e);
+      }
+    }
+
+    @Override
+    public void scanEdges(long from, long to, EdgeVisitor v) throws LedgerException {
+      try (PreparedStatement ps = c.c.prepareStatement("SELECT record_seq, src, dst, role FROM edges"
+          + " WHERE record_seq >= ? AND record_seq < ? ORDER BY record_seq")) {
+        ps.setLong(1, from);
+        ps.setLong(2, to);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            v.visit(new Edge(r.getLong(1), r.getLong(2), r.getLong(3), r.getString(4)));
+          }
+        }
+      } catch (SQLException e) {
+        throw describe("cannot verify", e);
+      }
+    }
+
+    @Override
+    public List<Map.Entry<Long, String>> indexProblems(long from) throws LedgerException {
+      List<Map.Entry<Long, String>> out = new ArrayList<>();
+      try {
+        long size = size();
+        long stored = longQuery(c, "SELECT coalesce(max(indexed_size), -1) FROM index_state");
+        long rows = longQuery(c, "SELECT count(*) FROM index_state");
+        if (rows != 1 || stored < 0 || stored > size) {
+          out.add(Map.entry(-1L, "index_state must be one row with an indexed size in 0.." + size
+              + " (it has " + rows + " rows, indexed size " + stored + ")"));
+        }
+        long w = indexedSize();
+        // Every record before w has its index rows, with the values of its log row ...
+        PreparedStatement ps = c.ps("SELECT min(r.seq) FROM records r LEFT JOIN record_index i"
+            + " ON i.seq = r.seq WHERE r.seq >= ? AND r.seq < ? AND (i.seq IS NULL"
+            + " OR i.kind IS NOT r.kind OR i.name IS NOT r.name OR i.version IS NOT r.version"
+            + " OR i.time IS NOT r.time)");
+        ps.setLong(1, from);
+        ps.setLong(2, w);
+        firstProblem(ps, out, "its kind:name@version/time index row is missing or differs from"
+            + " the record");
+        ps = c.ps("SELECT min(r.seq) FROM records r LEFT JOIN hash_index h ON h.leaf_hash ="
+            + " r.leaf_hash AND h.seq = r.seq WHERE r.seq >= ? AND r.seq < ? AND h.seq IS NULL");
+        ps.setLong(1, from);
+        ps.setLong(2, w);
+        firstProblem(ps, out, "its hash index row is missing or names another record");
+        // ... and no index row names anything else (a forged row would redirect a reference).
+        ps = c.ps("SELECT min(seq) FROM record_index i WHERE seq < 0 OR seq >= ?");
+        ps.setLong(1, w);
+        firstProblem(ps, out, "an index row exists for a record the index does not cover");
+        ps = c.ps("SELECT min(h.seq) FROM hash_index h LEFT JOIN records r ON r.seq = h.seq"
+            + " WHERE h.seq < 0 OR h.seq >= ? OR r.seq IS NULL OR r.leaf_hash IS NOT h.leaf_hash");
+        ps.setLong(1, w);
+        firstProblem(ps, out, "a hash index row names no record of that hash");
+        ps = c.ps("SELECT min(record_seq) FROM edges WHERE record_seq >= ? AND record_seq < ?");
+        ps.setLong(1, w);
+        ps.setLong(2, size);
+        firstProblem(ps, out, "lineage edges are stored for a record the index does not cover yet");
+      } catch (SQLException e) {
+        throw describe("cannot verify", e);
+      }
+      return out;
+    }
+
+    private void firstProblem(PreparedStatement ps, List<Map.Entry<Long, String>> out, String what)
+        throws SQLException {
+      try (ResultSet r = ps.executeQuery()) {
+        if (r.next()) {
+          long s = r.getLong(1);
+          if (!r.wasNull()) {
+            out.add(Map.entry(s, "record " + s + ": " + what));
+          }
+        }
+      }
+    }
+
+    @Override
+    public Set<String> sharedIdentities() throws LedgerException {
+      Set<String> shared = new HashSet<>();
+      long idx = indexedSize();
+      try {
+        PreparedStatement ps = c.ps("SELECT kind, name, version FROM record_index WHERE name IS NOT"
+            + " NULL AND version IS NOT NULL AND seq < ? GROUP BY kind, name, version"
+            + " HAVING count(*) > 1");
+        ps.setLong(1, idx);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            shared.add(r.getString(1) + '\0' + r.getString(2) + '\0' + r.getString(3));
+          }
+        }
+        // The unindexed tail: an identity it repeats, or one the index already holds.
+        Set<String> seen = new HashSet<>();
+        PreparedStatement exists = c.ps("SELECT 1 FROM record_index WHERE kind = ? AND name = ?"
+            + " AND version = ? AND seq < ? LIMIT 1");
+        for (UnindexedTail.Entry e : tail().scan(idx, idx, size(), Integer.MAX_VALUE,
+            e -> e.name() != null && e.version() != null)) {
+          String key = e.kind() + '\0' + e.name() + '\0' + e.version();
+          if (!seen.add(key)) {
+            shared.add(key);
+            continue;
+          }
+          exists.setString(1, e.kind());
+          exists.setString(2, e.name());
+          exists.setString(3, e.version());
+          exists.setLong(4, idx);
+          try (ResultSet r = exists.executeQuery()) {
+            if (r.next()) {
+              shared.add(key);
+            }
+          }
+        }
+      } catch (SQLException e) {
+        throw describe("cannot verify", e);
+      }
+      return shared;
+    }
+  }
+
+  // ---------------------------------------------------------------- appends
+
+  /** The writer's transaction (BEGIN IMMEDIATE: the file's write lock). */
+  private final class SqliteAppender extends SqliteReader implements Appender {
+    private final List<LogEntry> inserted = new ArrayList<>();
+    private boolean finished;
+
+    SqliteAppender(Conn c) {
+      super(c, false);
+    }
+
+    @Override
+    public void insert(List<LogEntry> entries) throws LedgerException {
+      if (entries.isEmpty()) {
+        return;
+      }
+      // Pin this transaction's view of the committed log before it grows: lookups must never
+      // load uncommitted rows into the shared tail.
+      size();
+      indexedSize();
+      try {
+        PreparedStatement rec = c.ps("INSERT INTO records(" + ROW + ")"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (LogEntry b : entries) {
+          rec.setLong(1, b.seq());
+          rec.setBytes(2, b.leaf().bytes());
+          rec.setBytes(3, b.body());
+          rec.setBytes(4, b.sig());
+          rec.setBytes(5, b.nodes());
+          rec.setString(6, b.kind());
+          rec.setString(7, b.name());
+          rec.setString(8, b.version());
+          rec.setString(9, b.actor());
+          rec.setString(10, b.time());
+          rec.setString(11, b.signer());
+          rec.addBatch();
+        }
+        rec.executeBatch();
+        inserted.addAll(entries);
+      } catch (SQLException e) {
+        throw describe("cannot append to", e);
+      }
+    }
+
+    @Override
+    public StoredCheckpoint insertCheckpoint(Checkpoint cp, SignedNote note) throws LedgerException {
+      try {
+        PreparedStatement ps = c.ps("INSERT OR IGNORE INTO checkpoints(size, root, body, created)"
+            + " VALUES (?, ?, ?, ?)");
+        ps.setLong(1, cp.size());
+        ps.setBytes(2, cp.root().bytes());
+        ps.setString(3, cp.body());
+        ps.setString(4, Envelope.formatTime(Instant.now()));
+        ps.executeUpdate();
+        PreparedStatement sig = c.ps("INSERT OR IGNORE INTO checkpoint_signatures(size, line)"
+            + " VALUES (?, ?)");
+        for (String line : signatureLines(note)) {
+          sig.setLong(1, cp.size());
+          sig.setString(2, line);
+          sig.executeUpdate();
+        }
+      } catch (SQLException e) {
+        throw describe("cannot append to", e);
+      }
+      return checkpoint(cp.size());
+    }
+
+    @Override
+    public void commit() throws LedgerException {
+      try {
+        c.exec("COMMIT");
+        finished = true;
+      } catch (SQLException e) {
+        throw describe("cannot append to", e);
+      }
+      tail.appendCommitted(inserted);
+    }
+
+    @Override
+    public void rollback() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      try {
+        c.exec("ROLLBACK");
+      } catch (SQLException ignored) {
+        // The connection is unusable; the next transaction will report it.
+      }
+    }
+
+    @Override
+    public void close() {
+      rollback();
+    }
+  }
+}
