@@ -96,6 +96,21 @@ class TamperMatrixTest {
       c.add(new Case("checkpoint body for another history (bad signature)", m, sql(
           "UPDATE checkpoints SET body = replace(body, char(10) || '9' || char(10), char(10) || '8'"
               + " || char(10)) WHERE size = 9"), 8, "checkpoint-signature"));
+      // The derived index (docs/FORMAT.md §7, schema version 2): a forged row would redirect
+      // a reference or a query, so every row is checked against the log.
+      c.add(new Case("hash index row redirected to another record", m, sql(
+          "UPDATE hash_index SET seq = 3 WHERE seq = 4"), 3, "index-mismatch"));
+      c.add(new Case("hash index row deleted", m, sql(
+          "DELETE FROM hash_index WHERE seq = 6"), 6, "index-mismatch"));
+      c.add(new Case("name index row renamed", m, sql(
+          "UPDATE record_index SET name = 'labels' WHERE seq = 0"), 0, "index-mismatch"));
+      c.add(new Case("name index row for a record that is not indexed", m, sql(
+          "INSERT INTO record_index SELECT 18, kind, name, version, time FROM record_index WHERE seq = 2"),
+          18, "index-mismatch"));
+      c.add(new Case("index coverage mark set beyond the log", m, sql(
+          "UPDATE index_state SET indexed_size = 40"), -1, "index-mismatch"));
+      c.add(new Case("index coverage mark lowered, index rows left", m, sql(
+          "UPDATE index_state SET indexed_size = 12"), 12, "index-mismatch"));
     }
     SigningMode p = SigningMode.PER_RECORD;
     c.add(new Case("record re-signed by an untrusted key", p, resignRecord(4), 4, "bad-signature"));
