@@ -42,9 +42,11 @@ public interface LedgerStore extends AutoCloseable {
 
   /**
    * Moves up to {@code maxRecords} records from the unindexed tail into the index, in a
-   * transaction of its own. Returns the number indexed (0 when the index is complete).
+   * transaction of its own. Returns the number indexed (0 when the index is complete). With
+   * {@code wait} false it gives up at once when another writer holds the write lock (the index
+   * is derived data: catching up can always wait for a better moment; an append cannot).
    */
-  long catchUpIndex(long maxRecords) throws LedgerException;
+  long catchUpIndex(long maxRecords, boolean wait) throws LedgerException;
 
   /** Records committed but not yet in the index. */
   long indexLag() throws LedgerException;

@@ -232,13 +232,14 @@ public final class LedgerWriter implements AutoCloseable {
   private void run() {
     List<Unit> batch = new ArrayList<>();
     try {
-      // After a crash the index may lag the log: rebuild it from the log before appending.
-      catchUpIndex(0);
+      // After a crash the index may lag the log: the lag is served from the log meanwhile, and
+      // indexed now if the lock is free (a writer waiting for another's lock must not wait twice).
+      catchUpIndex(0, false);
       while (true) {
         Unit first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
         if (first == null) {
           maybeTimedCheckpoint();
-          catchUpIndex(0);
+          catchUpIndex(0, false);
           continue;
         }
         if (first == POISON) {
@@ -270,7 +271,7 @@ public final class LedgerWriter implements AutoCloseable {
         commit(List.of(Unit.policyCheckpoint()));
       }
       if (!lastBatchTimedOutOnLock) {
-        catchUpIndex(0); // a closed ledger's index is complete
+        catchUpIndex(0, true); // a closed ledger's index is complete
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -417,7 +418,10 @@ public final class LedgerWriter implements AutoCloseable {
     }
     lastBatchTimedOutOnLock = false;
     if (size - indexedSize >= SqliteLedgerStore.INDEX_LAG) {
-      catchUpIndex(SqliteLedgerStore.INDEX_LAG);
+      // Opportunistic while the lag is moderate; past 4× it waits for the lock, so memory stays
+      // bounded even when other writers keep the lock busy.
+      catchUpIndex(SqliteLedgerStore.INDEX_LAG,
+          size - indexedSize >= 4L * SqliteLedgerStore.INDEX_LAG);
     }
     if (cp != null) {
       lastCheckpointSize = cp.size();
@@ -583,10 +587,10 @@ public final class LedgerWriter implements AutoCloseable {
    * another writer holds the lock) is retried after the next commit: the records stay served
    * from memory meanwhile, and every acknowledged record is already durable in the log.
    */
-  private void catchUpIndex(long atLeast) {
+  private void catchUpIndex(long atLeast, boolean wait) {
     try {
       while (true) {
-        long k = store.catchUpIndex(SqliteLedgerStore.INDEX_BATCH);
+        long k = store.catchUpIndex(SqliteLedgerStore.INDEX_BATCH, wait);
         indexedSize += k;
         if (k == 0 || (atLeast > 0 && size >= 0 && size - indexedSize < atLeast)) {
           break;

@@ -259,11 +259,20 @@ public final class SqliteLedgerStore implements LedgerStore {
   }
 
   @Override
-  public long catchUpIndex(long maxRecords) throws LedgerException {
+  public long catchUpIndex(long maxRecords, boolean wait) throws LedgerException {
     Conn c = writeConn();
     boolean began = false;
     try {
-      c.exec("BEGIN IMMEDIATE");
+      if (!wait) {
+        c.exec("PRAGMA busy_timeout=0");
+      }
+      try {
+        c.exec("BEGIN IMMEDIATE");
+      } finally {
+        if (!wait) {
+          c.exec("PRAGMA busy_timeout=" + spec.busyTimeoutMillis());
+        }
+      }
       began = true;
       long w = longQuery(c, "SELECT indexed_size FROM index_state WHERE id = 0");
       long n = longQuery(c, "SELECT coalesce(max(seq), -1) + 1 FROM records");
