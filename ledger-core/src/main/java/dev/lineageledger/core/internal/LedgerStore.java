@@ -48,9 +48,6 @@ public interface LedgerStore extends AutoCloseable {
    */
   long catchUpIndex(long maxRecords, boolean wait) throws LedgerException;
 
-  /** Records committed but not yet in the index. */
-  long indexLag() throws LedgerException;
-
   /**
    * Sets sync-state value {@code name} to {@code value} if it is {@code expected} (null:
    * absent), durably; false (and nothing changed) when another writer changed it first.
@@ -71,10 +68,28 @@ public interface LedgerStore extends AutoCloseable {
   /** A stored checkpoint as its rows hold it: size, root column, body, note text. */
   record CheckpointRow(long size, byte[] root, String body, String noteText) {}
 
-  /** Receives log rows in sequence order; may throw to stop. */
+  /** Receives log rows in sequence order; throws {@link StopScan#STOP} to end the scan early. */
   @FunctionalInterface
   interface RowVisitor {
     void visit(LogRow row) throws LedgerException;
+  }
+
+  /**
+   * Thrown by a visitor to end a scan early: the scan returns normally. Control flow, so it
+   * carries no stack trace; the visitor's own state says why it stopped.
+   */
+  final class StopScan extends LedgerException {
+    private static final long serialVersionUID = 1L;
+    public static final StopScan STOP = new StopScan();
+
+    private StopScan() {
+      super("scan stopped");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
   }
 
   /** Filters for {@link Reader#query}; null fields match everything. */

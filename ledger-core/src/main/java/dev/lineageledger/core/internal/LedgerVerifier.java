@@ -16,6 +16,8 @@ import dev.lineageledger.core.VerificationFailure;
 import dev.lineageledger.core.VerificationReport;
 import dev.lineageledger.core.VerifyOptions;
 import java.security.MessageDigest;
+import static dev.lineageledger.core.internal.LedgerStore.StopScan.STOP;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -408,8 +410,7 @@ public final class LedgerVerifier {
   /** The first record before {@code n} whose stored bytes do not hash to its leaf, or -1. */
   private long firstAlteredBody(long n) throws LedgerException {
     long[] found = {-1};
-    try {
-      conn.scan(0, n, row -> {
+    conn.scan(0, n, row -> {
         byte[] body = row.body();
         byte[] leaf = row.leafHash();
         if (body == null || leaf == null
@@ -418,23 +419,9 @@ public final class LedgerVerifier {
           throw STOP;
         }
       });
-    } catch (LedgerException e) {
-      if (e != STOP) {
-        throw e;
-      }
-    }
     return found[0];
   }
 
-  /** Ends a scan early (no stack trace: it is control flow). */
-  private static final LedgerException STOP = new LedgerException("stop") {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public synchronized Throwable fillInStackTrace() {
-      return this;
-    }
-  };
 
   /**
    * Incremental mode: key records before the trusted checkpoint still decide whom later
@@ -449,13 +436,14 @@ public final class LedgerVerifier {
     // key records are found from signed bytes: a body altered to hide one (or a kind column
     // relabelled) cannot go unnoticed, since the bytes must hash to the trusted root (§4.1, §9).
     CompactRange bodies = CompactRange.of(0, List.of());
-    try {
-      conn.scan(0, m, r -> {
+    boolean[] gap = {false};
+    conn.scan(0, m, r -> {
         long seq = r.seq();
         byte[] body = r.body();
         Hash leaf = MerkleTree.leafHash(body == null ? new byte[0] : body);
         if (seq != bodies.size()) {
           fail(bodies.size(), FailureReason.MISSING_RECORD, "record " + bodies.size() + " is missing");
+          gap[0] = true;
           throw STOP;
         }
         bodies.append(leaf);
@@ -480,10 +468,7 @@ public final class LedgerVerifier {
               + " trusted checkpoint and a trusted key: " + e.getMessage());
         }
       });
-    } catch (LedgerException e) {
-      if (e != STOP) {
-        throw e;
-      }
+    if (gap[0]) {
       return trustAt;
     }
     if (m > 0 && bodies.size() == m && !bodies.root().equals(tc.root())) {

@@ -17,6 +17,8 @@ import dev.lineageledger.core.SignedNote;
 import dev.lineageledger.core.Signer;
 import dev.lineageledger.core.StoredCheckpoint;
 import java.time.Instant;
+import static dev.lineageledger.core.internal.LedgerStore.StopScan.STOP;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -644,8 +646,7 @@ public final class LedgerWriter implements AutoCloseable {
     }
     long[] state = {from, -1}; // the next seq expected; the first that fails (-1: none yet)
     Hash[] prev = {null};
-    try {
-      tx.scan(from, to, row -> {
+    tx.scan(from, to, row -> {
         long seq = row.seq();
         long expect = state[0];
         if (seq != expect || row.body() == null || row.sig() == null) {
@@ -671,26 +672,12 @@ public final class LedgerWriter implements AutoCloseable {
         }
         state[0] = expect + 1;
       });
-    } catch (LedgerException e) {
-      if (e != STOP) {
-        throw e;
-      }
-    }
     if (state[1] >= 0) {
       return state[1];
     }
     return state[0] == to ? -1 : state[0];
   }
 
-  /** Ends a scan early (no stack trace: it is control flow). */
-  private static final LedgerException STOP = new LedgerException("stop") {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public synchronized Throwable fillInStackTrace() {
-      return this;
-    }
-  };
 
   private LedgerException foreignTail() {
     // CORRUPT (exit 1 in the CLI): the ledger holds records nobody can vouch for.
@@ -722,18 +709,12 @@ public final class LedgerWriter implements AutoCloseable {
       keysCheckedSize = Math.min(keysCheckedSize, dbSize);
       return;
     }
-    boolean keyRecords = false;
-    try {
-      tx.scanKeyCandidates(keysCheckedSize, dbSize, row -> {
-        throw STOP;
-      });
-    } catch (LedgerException e) {
-      if (e != STOP) {
-        throw e;
-      }
-      keyRecords = true;
-    }
-    if (keyRecords) {
+    boolean[] keyRecords = {false};
+    tx.scanKeyCandidates(keysCheckedSize, dbSize, row -> {
+      keyRecords[0] = true;
+      throw STOP;
+    });
+    if (keyRecords[0]) {
       List<dev.lineageledger.core.VerifierKey> mine = new ArrayList<>();
       if (checkpointSigner != null) {
         mine.add(checkpointSigner.verifierKey());

@@ -38,14 +38,6 @@ public final class SignedHistory {
     }
   }
 
-  /** Stops a scan early. */
-  private static final class Stop extends LedgerException {
-    private static final long serialVersionUID = 1L;
-
-    Stop() {
-      super("stop");
-    }
-  }
 
   private static void checkMeta(LedgerStore.Reader conn, String path, String origin, SigningMode mode)
       throws LedgerException {
@@ -56,8 +48,7 @@ public final class SignedHistory {
           + " checkpoints name");
     }
     // The first record that is not a key record, by its signed bytes (not the kind column).
-    try {
-      conn.scan(0, Long.MAX_VALUE, row -> {
+    conn.scan(0, Long.MAX_VALUE, row -> {
         byte[] body = row.body();
         if (KeyHistory.isKeyRecord(body)) {
           return;
@@ -72,11 +63,8 @@ public final class SignedHistory {
           throw corrupt(path, "its ledger_meta signing_mode '" + mode.id() + "' contradicts its"
               + " signed records");
         }
-        throw new Stop();
+        throw LedgerStore.StopScan.STOP; // the first record that is not a key record decides
       });
-    } catch (Stop done) {
-      // the first record that is not a key record was checked
-    }
   }
 
   private static void checkKey(LedgerStore.Reader conn, String path, String origin, VerifierKey k)

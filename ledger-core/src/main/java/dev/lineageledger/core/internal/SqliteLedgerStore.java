@@ -19,7 +19,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -252,13 +252,6 @@ public final class SqliteLedgerStore implements LedgerStore {
   // ---------------------------------------------------------------- index maintenance
 
   @Override
-  public long indexLag() throws LedgerException {
-    try (Reader r = read()) {
-      return r.size() - r.indexedSize();
-    }
-  }
-
-  @Override
   public long catchUpIndex(long maxRecords, boolean wait) throws LedgerException {
     Conn c = writeConn();
     boolean began = false;
@@ -297,7 +290,6 @@ public final class SqliteLedgerStore implements LedgerStore {
       }
       PreparedStatement ri = c.ps("INSERT OR IGNORE INTO record_index(seq, kind, name, version,"
           + " time) VALUES (?, ?, ?, ?, ?)");
-      List<UnindexedTail.Entry> byHash = new ArrayList<>(entries);
       for (UnindexedTail.Entry e : entries) {
         ri.setLong(1, e.seq());
         ri.setString(2, e.kind() == null ? "" : e.kind());
@@ -308,11 +300,15 @@ public final class SqliteLedgerStore implements LedgerStore {
       }
       ri.executeBatch();
       // In key order, so that consecutive inserts land on the same B-tree pages.
-      byHash.sort(Comparator.comparing(e -> e.leaf().hex()));
+      List<Map.Entry<byte[], Long>> byHash = new ArrayList<>(entries.size());
+      for (UnindexedTail.Entry e : entries) {
+        byHash.add(Map.entry(e.leaf().bytes(), e.seq()));
+      }
+      byHash.sort((a, b) -> Arrays.compareUnsigned(a.getKey(), b.getKey()));
       PreparedStatement hi = c.ps("INSERT OR IGNORE INTO hash_index(leaf_hash, seq) VALUES (?, ?)");
-      for (UnindexedTail.Entry e : byHash) {
-        hi.setBytes(1, e.leaf().bytes());
-        hi.setLong(2, e.seq());
+      for (Map.Entry<byte[], Long> e : byHash) {
+        hi.setBytes(1, e.getKey());
+        hi.setLong(2, e.getValue());
         hi.addBatch();
       }
       hi.executeBatch();
@@ -575,6 +571,8 @@ public final class SqliteLedgerStore implements LedgerStore {
             v.visit(toRow(r));
           }
         }
+      } catch (StopScan stop) {
+        // the visitor has what it needs
       } catch (SQLException e) {
         throw describe("cannot read", e);
       }

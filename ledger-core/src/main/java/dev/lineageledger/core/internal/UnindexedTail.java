@@ -172,14 +172,6 @@ public final class UnindexedTail {
     return out;
   }
 
-  public synchronized long heldFrom() {
-    return from;
-  }
-
-  public synchronized long heldTo() {
-    return to;
-  }
-
   private void clear(long at) {
     entries.clear();
     head = 0;
