@@ -188,8 +188,8 @@ public final class Report {
       throws IOException {
     line("# Lineage Ledger benchmarks: results");
     line("");
-    if (!mode.equals("full")) {
-      line("> **" + mode + " run: a smoke check, not a measurement.** One short iteration per"
+    if (mode.equals("quick")) {
+      line("> **quick run: a smoke check, not a measurement.** One short iteration per"
           + " benchmark, no warmup; the numbers below only show that everything runs.");
       line("");
     }
