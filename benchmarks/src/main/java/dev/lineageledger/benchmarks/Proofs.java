@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Timeout;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -45,6 +46,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(1)
+// JMH's per-iteration timeout (10 min by default) counts from before the trial setup: after a
+// 10M-record build longer than that (a loaded machine), JMH would give the first iteration only
+// 100 ms to stop before it interrupted the benchmark thread.
+@Timeout(time = 30, timeUnit = TimeUnit.MINUTES)
 public class Proofs {
   private static final int RING = 1024;
 
