@@ -153,6 +153,60 @@ public final class CanonicalJson {
   }
 
   /**
+   * RFC 8785 canonical UTF-8 bytes of {@code node} as a member nested at {@code depth} of a
+   * larger document (the document itself is depth 1): the same bytes as {@link
+   * #canonicalize(JsonNode)}, with the nesting limit counted from the document, so that parts
+   * assembled by {@link #canonicalObject} are limited exactly as the whole would be.
+   */
+  public static byte[] canonicalize(JsonNode node, int depth) {
+    Objects.requireNonNull(node, "node");
+    Utf8Sink out = new Utf8Sink(256);
+    write(node, out, depth);
+    return out.toByteArray();
+  }
+
+  /**
+   * The canonical bytes of an object assembled from members already in canonical form: {@code
+   * names} strictly ascending in the order RFC 8785 §3.2.3 sorts them ({@link String#compareTo}),
+   * each {@code values[i]} the canonical bytes of its value. Byte-identical to canonicalising the
+   * whole object; lets a caller canonicalise a large member once (a record's body) and reuse it.
+   *
+   * @throws IllegalArgumentException if the names are not strictly ascending
+   */
+  public static byte[] canonicalObject(String[] names, byte[][] values) {
+    if (names.length != values.length) {
+      throw new IllegalArgumentException("names and values differ in length");
+    }
+    int size = 2;
+    byte[][] keys = new byte[names.length][];
+    for (int i = 0; i < names.length; i++) {
+      if (i > 0 && names[i - 1].compareTo(names[i]) >= 0) {
+        throw new IllegalArgumentException("member names are not strictly ascending: '"
+            + names[i - 1] + "', '" + names[i] + "'");
+      }
+      Utf8Sink k = new Utf8Sink(names[i].length() + 2);
+      writeString(names[i], k);
+      keys[i] = k.toByteArray();
+      size += keys[i].length + 1 + values[i].length + (i > 0 ? 1 : 0);
+    }
+    byte[] out = new byte[size];
+    int at = 0;
+    out[at++] = '{';
+    for (int i = 0; i < names.length; i++) {
+      if (i > 0) {
+        out[at++] = ',';
+      }
+      System.arraycopy(keys[i], 0, out, at, keys[i].length);
+      at += keys[i].length;
+      out[at++] = ':';
+      System.arraycopy(values[i], 0, out, at, values[i].length);
+      at += values[i].length;
+    }
+    out[at] = '}';
+    return out;
+  }
+
+  /**
    * Parses strict I-JSON and returns its RFC 8785 canonical bytes.
    *
    * @throws InvalidRecordException as {@link #parse(byte[])}

@@ -43,22 +43,25 @@ public final class LedgerWriter implements AutoCloseable {
   /** One caller's submission, committed all-or-nothing. */
   /**
    * {@code bodies} are the copies that were validated; {@code slots} point into them, and the
-   * writer resolves references in place in the same copies (one deep copy per record).
+   * writer resolves references in place in the same copies (one deep copy per record). {@code
+   * canonicalBodies} holds, for a body without references, its canonical bytes, computed once on
+   * the caller's thread (null where the writer fills in references first).
    */
   private record Unit(List<RecordDraft> drafts, List<ObjectNode> bodies,
-      List<List<RecordSchema.RefSlot>> slots,
+      List<List<RecordSchema.RefSlot>> slots, List<byte[]> canonicalBodies,
       boolean checkpoint, CompletableFuture<List<Receipt>> receipts,
       CompletableFuture<StoredCheckpoint> checkpointDone, Checkpoint cosigned, SignedNote cosignedNote,
       boolean acceptTail) {
     Unit(List<RecordDraft> drafts, List<ObjectNode> bodies, List<List<RecordSchema.RefSlot>> slots,
-        boolean checkpoint, CompletableFuture<List<Receipt>> receipts,
-        CompletableFuture<StoredCheckpoint> checkpointDone) {
-      this(drafts, bodies, slots, checkpoint, receipts, checkpointDone, null, null, false);
+        List<byte[]> canonicalBodies, boolean checkpoint,
+        CompletableFuture<List<Receipt>> receipts, CompletableFuture<StoredCheckpoint> checkpointDone) {
+      this(drafts, bodies, slots, canonicalBodies, checkpoint, receipts, checkpointDone, null, null,
+          false);
     }
 
     /** A checkpoint the policy wants (timer, close, open): skipped when nothing is uncovered. */
     static Unit policyCheckpoint() {
-      return new Unit(List.of(), List.of(), List.of(), true, null, null);
+      return new Unit(List.of(), List.of(), List.of(), List.of(), true, null, null);
     }
 
     boolean isPolicyCheckpoint() {
@@ -76,15 +79,17 @@ public final class LedgerWriter implements AutoCloseable {
   }
 
   /** A record built in the current batch. */
-  private record Built(long seq, Hash leaf, byte[] canonical, String kind, String name,
-      String version, String actor, String time, String signer, byte[] nodes, List<Edge> edges,
-      byte[][] sigOut, Receipt existing) {
+  private record Built(long seq, Hash leaf, byte[] canonical, byte[] body, String kind,
+      String name, String version, String actor, String time, String signer, byte[] nodes,
+      List<Edge> edges, byte[][] sigOut, Receipt existing) {
     static Built existing(Receipt r) {
-      return new Built(-1, null, null, null, null, null, null, null, null, null, null, null, r);
+      return new Built(-1, null, null, null, null, null, null, null, null, null, null, null, null,
+          r);
     }
   }
 
-  private static final Unit POISON = new Unit(List.of(), List.of(), List.of(), false, null, null);
+  private static final Unit POISON =
+      new Unit(List.of(), List.of(), List.of(), List.of(), false, null, null);
 
   private final LedgerStore store;
   private final String path;
@@ -165,19 +170,23 @@ public final class LedgerWriter implements AutoCloseable {
     CompletableFuture<List<Receipt>> f = new CompletableFuture<>();
     List<List<RecordSchema.RefSlot>> slots = new ArrayList<>(drafts.size());
     List<ObjectNode> bodies = new ArrayList<>(drafts.size());
+    List<byte[]> canonical = new ArrayList<>(drafts.size());
     try {
       for (int i = 0; i < drafts.size(); i++) {
         RecordDraft d = drafts.get(i);
         try {
           ObjectNode body = d.body();
-          slots.add(RecordSchema.validate(d.kind(), body));
+          List<RecordSchema.RefSlot> s = RecordSchema.validate(d.kind(), body);
+          slots.add(s);
           bodies.add(body);
+          // Validated above, so representable; at depth 2, where the envelope holds it.
+          canonical.add(s.isEmpty() ? CanonicalJson.canonicalize(body, 2) : null);
         } catch (InvalidRecordException e) {
           throw drafts.size() == 1 ? e : new InvalidRecordException(e.field(),
               "record " + (i + 1) + " of " + drafts.size() + ": " + e.reason(), e);
         }
       }
-      enqueue(new Unit(List.copyOf(drafts), bodies, slots, false, f, null));
+      enqueue(new Unit(List.copyOf(drafts), bodies, slots, canonical, false, f, null));
     } catch (LedgerException e) {
       f.completeExceptionally(e);
     }
@@ -195,7 +204,8 @@ public final class LedgerWriter implements AutoCloseable {
       if (checkpointSigner == null) {
         throw new LedgerException("no checkpoint signing key is configured");
       }
-      enqueue(new Unit(List.of(), List.of(), List.of(), true, null, f, null, null, acceptTail));
+      enqueue(new Unit(List.of(), List.of(), List.of(), List.of(), true, null, f, null, null,
+          acceptTail));
     } catch (LedgerException e) {
       f.completeExceptionally(e);
     }
@@ -209,7 +219,7 @@ public final class LedgerWriter implements AutoCloseable {
   public CompletableFuture<StoredCheckpoint> addSignatures(Checkpoint c, SignedNote note) {
     CompletableFuture<StoredCheckpoint> f = new CompletableFuture<>();
     try {
-      enqueue(new Unit(List.of(), List.of(), List.of(), true, null, f, c, note, false));
+      enqueue(new Unit(List.of(), List.of(), List.of(), List.of(), true, null, f, c, note, false));
     } catch (LedgerException e) {
       f.completeExceptionally(e);
     }
@@ -354,14 +364,14 @@ public final class LedgerWriter implements AutoCloseable {
           List<Receipt> rs = new ArrayList<>(u.drafts.size());
           for (int i = 0; i < u.drafts.size(); i++) {
             Built b = build(s, p, time, scratch, u.drafts.get(i), u.bodies.get(i), u.slots.get(i),
-                u.drafts.size() == 1 ? "" : "record " + (i + 1) + " of " + u.drafts.size() + ": ");
+                u.canonicalBodies.get(i), u.drafts.size() == 1 ? "" : "record " + (i + 1) + " of " + u.drafts.size() + ": ");
             if (b.existing != null) {
               rs.add(b.existing); // the same fact again: its first receipt, nothing appended
               continue;
             }
             unitBuilt.add(b);
             rs.add(new Receipt(b.seq, b.leaf));
-            resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version, b.canonical);
+            resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version, b.body);
             resolver.stageEdges(b.edges);
             s++;
             p = b.leaf;
@@ -448,13 +458,14 @@ public final class LedgerWriter implements AutoCloseable {
   private void rebuildStaged(List<Built> built) {
     resolver.clearStaged();
     for (Built b : built) {
-      resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version, b.canonical);
+      resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version, b.body);
       resolver.stageEdges(b.edges);
     }
   }
 
   private Built build(long seq, Hash prev, String time, CompactRange scratch, RecordDraft d,
-      ObjectNode body, List<RecordSchema.RefSlot> slots, String prefix) throws LedgerException {
+      ObjectNode body, List<RecordSchema.RefSlot> slots, byte[] canonicalBody, String prefix)
+      throws LedgerException {
     List<Edge> edges = new ArrayList<>(slots.size());
     for (RecordSchema.RefSlot slot : slots) {
       RefResolver.Target t;
@@ -482,6 +493,7 @@ public final class LedgerWriter implements AutoCloseable {
     } catch (InvalidRecordException e) {
       throw prefix.isEmpty() ? e : new InvalidRecordException(e.field(), prefix + e.reason(), e);
     }
+    byte[] bodyBytes = canonicalBody != null ? canonicalBody : CanonicalJson.canonicalize(body, 2);
     String[] id = RecordSchema.identity(kind, body);
     if (id != null) {
       // docs/FORMAT.md §3.5: a version is immutable. The same content again is the same fact
@@ -489,7 +501,7 @@ public final class LedgerWriter implements AutoCloseable {
       // the same identity would make references ambiguous: reject it, naming the record.
       RefResolver.Existing e = resolver.identity(kind, id[0], id[1]);
       if (e != null) {
-        if (java.util.Arrays.equals(e.body(), CanonicalJson.canonicalize(body))) {
+        if (java.util.Arrays.equals(e.body(), bodyBytes)) {
           return Built.existing(new Receipt(e.seq(), e.hash()));
         }
         throw new InvalidRecordException("body", prefix + kind + ":" + RecordSchema.printable(id[0])
@@ -505,8 +517,7 @@ public final class LedgerWriter implements AutoCloseable {
           + " open the ledger with a signing key");
     }
     String signer = signed ? recordSignerId : null;
-    ObjectNode env = Envelope.build(seq, prev, kind, d.actor(), time, signer, body);
-    byte[] canonical = CanonicalJson.canonicalize(env);
+    byte[] canonical = Envelope.canonical(seq, prev, kind, d.actor(), time, signer, bodyBytes);
     if (canonical.length > RecordSchema.MAX_RECORD_BYTES) {
       throw new InvalidRecordException("", prefix + "record is too large (" + canonical.length
           + " bytes canonical, at most " + RecordSchema.MAX_RECORD_BYTES + ")");
@@ -518,7 +529,7 @@ public final class LedgerWriter implements AutoCloseable {
     Hash leaf = MerkleTree.leafHash(canonical);
     String[] nv = RecordSchema.nameAndVersion(kind, body);
     byte[] nodes = NodeBlob.encode(scratch.append(leaf));
-    return new Built(seq, leaf, canonical, kind, nv[0], nv[1], d.actor(), time, signer,
+    return new Built(seq, leaf, canonical, bodyBytes, kind, nv[0], nv[1], d.actor(), time, signer,
         nodes, edges, new byte[1][], null);
   }
 

@@ -133,7 +133,9 @@ public final class RecordSchema {
   public static List<RefSlot> validate(RecordKind kind, ObjectNode body)
       throws InvalidRecordException {
     // The body sits at depth 2 of the envelope that CanonicalJson serialises.
-    checkRepresentable("body", body, 2);
+    if (!representable(body, 2)) {
+      checkRepresentable("body", body, 2); // again, naming the path: throws
+    }
     List<RefSlot> refs = new ArrayList<>();
     List<Field> fields = KINDS.get(kind.name());
     if (fields != null) {
@@ -214,6 +216,58 @@ public final class RecordSchema {
       }
       case BOOLEAN, NULL -> { }
       default -> throw new InvalidRecordException(path, "is not a JSON value (" + v.getNodeType() + ")");
+    }
+  }
+
+  /**
+   * The same test as {@link #checkRepresentable} without building paths: appends validate every
+   * record, and only a failing one needs its error's path.
+   */
+  private static boolean representable(JsonNode v, int depth) {
+    switch (v.getNodeType()) {
+      case OBJECT -> {
+        if (depth > CanonicalJson.MAX_DEPTH) {
+          return false;
+        }
+        for (Map.Entry<String, JsonNode> m : v.properties()) {
+          if (hasLoneSurrogate(m.getKey()) || !representable(m.getValue(), depth + 1)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      case ARRAY -> {
+        if (depth > CanonicalJson.MAX_DEPTH) {
+          return false;
+        }
+        for (int i = 0; i < v.size(); i++) {
+          if (!representable(v.get(i), depth + 1)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      case STRING -> {
+        return !hasLoneSurrogate(v.textValue());
+      }
+      case NUMBER -> {
+        if (v.isIntegralNumber() && v.canConvertToLong()
+            && v.longValue() <= (1L << 53) && v.longValue() >= -(1L << 53)) {
+          return true; // exactly a double: always representable
+        }
+        try {
+          CanonicalJson.canonicalize(v);
+          return true;
+        } catch (IllegalArgumentException e) {
+          return false;
+        }
+      }
+      case BOOLEAN, NULL -> {
+        return true;
+      }
+      default -> {
+        return false;
+      }
     }
   }
 

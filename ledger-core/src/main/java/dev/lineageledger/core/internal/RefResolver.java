@@ -40,12 +40,15 @@ public final class RefResolver {
     this.store = reader;
   }
 
-  /** Makes a record of the current batch resolvable by later records of the same batch. */
-  public void stage(long seq, Hash hash, String kind, String name, String version, byte[] record) {
+  /**
+   * Makes a record of the current batch resolvable by later records of the same batch; {@code
+   * body} is its body's canonical bytes.
+   */
+  public void stage(long seq, Hash hash, String kind, String name, String version, byte[] body) {
     Target t = new Target(seq, hash, kind);
     if (name != null && version != null) {
       stagedByIdentity.putIfAbsent(kind + '\0' + name + '\0' + version,
-          new Existing(seq, hash, bodyOf(record)));
+          new Existing(seq, hash, body));
     }
     stagedBySeq.put(seq, t);
     stagedByHash.put(hash, t);

@@ -88,6 +88,10 @@ public final class UnindexedTail {
 
   /** After an index catch-up: records below {@code w} are in the index now. */
   public synchronized void dropBelow(long w) {
+    if (w >= to) {
+      clear(w); // the usual case: the catch-up indexed all that is held
+      return;
+    }
     while (head < entries.size() && entries.get(head).seq() < w) {
       remove(entries.get(head));
       entries.set(head++, null);
