@@ -173,6 +173,11 @@ public final class Ledger implements AutoCloseable {
     return await(appendAllAsync(drafts));
   }
 
+  /** Commit groups built ahead that were built again because another process appended first. */
+  long rebuiltGroups() {
+    return writer == null ? 0 : writer.rebuiltGroups();
+  }
+
   public CompletableFuture<List<Receipt>> appendAllAsync(List<RecordDraft> drafts) {
     if (writer == null) {
       return CompletableFuture.failedFuture(

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -101,6 +102,10 @@ public final class LedgerWriter implements AutoCloseable {
   private final boolean perRecordMode;
   private final BlockingQueue<Unit> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Parallel signing;
+  /** Runs the transactions of groups built ahead, so the next group builds meanwhile. */
+  private final java.util.concurrent.ExecutorService committer;
+  /** Groups built ahead that had to be built again (another process appended): for tests. */
+  private volatile long rebuiltGroups;
   private final Thread thread;
   private final RefResolver resolver;
   private volatile boolean closing;
@@ -146,6 +151,11 @@ public final class LedgerWriter implements AutoCloseable {
     this.signing = new Parallel(perRecord && recordSigner != null ? options.signingThreads() : 1,
         "ledger-signer");
     this.resolver = new RefResolver(null);
+    this.committer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "ledger-commit");
+      t.setDaemon(true);
+      return t;
+    });
     this.thread = new Thread(this::run, "ledger-writer");
     this.thread.setDaemon(true);
     long[] sizes = sizes(store);
@@ -242,22 +252,38 @@ public final class LedgerWriter implements AutoCloseable {
   }
 
   private void run() {
-    List<Unit> batch = new ArrayList<>();
+    Group inFlight = null; // dispatched to the committer, not yet settled
+    Future<Outcome> inFlightDone = null;
+    List<Unit> batch = List.of();
     try {
       // After a crash the index may lag the log: the lag is served from the log meanwhile, and
       // indexed now if the lock is free (a writer waiting for another's lock must not wait twice).
       catchUpIndex(0, false);
       while (true) {
-        Unit first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
-        if (first == null) {
-          maybeTimedCheckpoint();
-          catchUpIndex(0, false);
-          continue;
+        Unit first;
+        if (inFlightDone == null) {
+          first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
+          if (first == null) {
+            maybeTimedCheckpoint();
+            catchUpIndex(0, false);
+            continue;
+          }
+        } else {
+          // A group is committing: take what arrives meanwhile, to build it in the overlap.
+          first = queue.poll(1, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            if (inFlightDone.isDone()) {
+              settle(inFlight, inFlightDone);
+              inFlight = null;
+              inFlightDone = null;
+            }
+            continue;
+          }
         }
         if (first == POISON) {
           break;
         }
-        batch.clear();
+        batch = new ArrayList<>();
         batch.add(first);
         int records = first.drafts.size();
         boolean poisoned = false;
@@ -274,10 +300,31 @@ public final class LedgerWriter implements AutoCloseable {
           batch.add(next);
           records += next.drafts.size();
         }
-        commit(batch);
+        Group next = first.checkpoint ? null : prepare(batch, inFlight);
+        if (inFlight != null) {
+          boolean committedAsBuilt = settle(inFlight, inFlightDone);
+          inFlight = null;
+          inFlightDone = null;
+          if (!committedAsBuilt && next != null) {
+            next = null; // built on a tail that did not happen: rebuild it below
+            resolver.clearStaged();
+          }
+        }
+        if (next != null) {
+          Group g = next;
+          inFlight = g;
+          inFlightDone = committer.submit(() -> finish(g));
+        } else {
+          commit(batch);
+        }
         if (poisoned) {
           break;
         }
+      }
+      if (inFlight != null) {
+        settle(inFlight, inFlightDone);
+        inFlight = null;
+        inFlightDone = null;
       }
       if (options.checkpointOnClose() && checkpointSigner != null && !lastBatchTimedOutOnLock) {
         commit(List.of(Unit.policyCheckpoint()));
@@ -292,11 +339,163 @@ public final class LedgerWriter implements AutoCloseable {
       fatal = t;
     } finally {
       Throwable why = fatal != null ? fatal : new LedgerException("the ledger is closed");
+      if (inFlightDone != null) {
+        try {
+          inFlightDone.get(); // the committer completes what it commits or fails
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+          // failed below
+        }
+        for (Unit u : inFlight.batch) {
+          fail(u, why); // a no-op for every unit already completed
+        }
+      }
+      for (Unit u : batch) {
+        fail(u, why);
+      }
       Unit u;
       while ((u = queue.poll()) != null) {
         fail(u, why);
       }
     }
+  }
+
+  /** How a pipelined group's transaction ended. */
+  private record Outcome(boolean committed, boolean tailMoved, StoredCheckpoint checkpoint,
+      LedgerException failure, Error error) {}
+
+  /**
+   * Builds a batch of record units ahead of its transaction, while the group before it ({@code
+   * inFlight}, or none) commits: against the tail that group will leave, reading stored records
+   * from a snapshot (that group's records are staged), then starts signing it on the pool and
+   * signs its checkpoint. Returns null, having changed nothing, where the snapshot shows that
+   * another process appended (the batch is then built inside its transaction, as {@link
+   * #commit} does) or where anything but a unit's own error stops the build.
+   */
+  private Group prepare(List<Unit> batch, Group inFlight) {
+    if (size < 0 || foreignTailFrom >= 0 || (perRecordMode && recordSigner == null)) {
+      return null;
+    }
+    long base = size;
+    Hash baseLeaf = lastLeaf;
+    CompactRange baseRange = range;
+    long baseCheckpointSize = lastCheckpointSize;
+    try (LedgerStore.Reader snap = store.read()) {
+      long stored = snap.size();
+      boolean consistent = inFlight == null ? stored == size
+          : stored == inFlight.base || stored == inFlight.end; // that group, committed or not
+      if (!consistent) {
+        return null;
+      }
+      if (inFlight == null) {
+        resolver.clearStaged();
+      } else {
+        resolver.newGroup();
+      }
+      resolver.use(snap);
+      Group g = buildGroup(batch, true);
+      if (recordSigner != null && g.built.stream().anyMatch(b -> b.signer != null)) {
+        g.signatures = signing.forRangeAsync(g.built.size(), (from, to) -> signRange(g.built, from, to));
+      }
+      if (checkpointSigner != null && groupWantsCheckpoint(g, g.accepted)) {
+        g.checkpoint = new Checkpoint(origin, size, range.root(), List.of());
+        g.note = g.checkpoint.sign(List.of(checkpointSigner));
+        lastCheckpointSize = size;
+      }
+      return g;
+    } catch (LedgerException | RuntimeException e) {
+      size = base; // as it was: the batch is built again inside its transaction
+      lastLeaf = baseLeaf;
+      range = baseRange;
+      lastCheckpointSize = baseCheckpointSize;
+      resolver.clearStaged();
+      return null;
+    } finally {
+      resolver.use(null);
+    }
+  }
+
+  /**
+   * The committer thread: the transaction of a group built ahead. It commits the group only on
+   * the tail it was built on; if another process appended meanwhile, it commits nothing and the
+   * writer rebuilds the batch. Receipts are released here, right after the commit.
+   */
+  private Outcome finish(Group g) {
+    LedgerStore.Appender tx = null;
+    try {
+      if (g.signatures != null) {
+        g.signatures.await();
+      }
+      tx = store.beginAppend();
+      if (tx.size() != g.base) {
+        tx.rollback();
+        return new Outcome(false, true, null, null, null);
+      }
+      tx.insert(entries(g.built));
+      StoredCheckpoint cp = g.note == null ? null : tx.insertCheckpoint(g.checkpoint, g.note);
+      tx.commit();
+      for (int i = 0; i < g.accepted.size(); i++) {
+        g.accepted.get(i).receipts.complete(g.receipts.get(i));
+      }
+      for (int i = 0; i < g.rejected.size(); i++) {
+        fail(g.rejected.get(i), g.rejections.get(i));
+      }
+      return new Outcome(true, false, cp, null, null);
+    } catch (Throwable e) {
+      if (tx != null) {
+        tx.rollback();
+      }
+      LedgerException le = asLedgerException(e);
+      for (Unit u : g.batch) {
+        fail(u, le);
+      }
+      return new Outcome(false, false, null, le, e instanceof Error err ? err : null);
+    }
+  }
+
+  /**
+   * The writer thread takes note of how a pipelined group ended; true if it committed as built
+   * (so that a group built on top of it stands). If another process had appended, the batch is
+   * built again and committed now, inside its transaction.
+   */
+  private boolean settle(Group g, Future<Outcome> done) throws InterruptedException {
+    Outcome o;
+    try {
+      o = done.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      o = new Outcome(false, false, null, asLedgerException(e.getCause()), null);
+    }
+    if (o.error != null) {
+      throw o.error;
+    }
+    if (o.committed) {
+      lastBatchTimedOutOnLock = false;
+      if (!g.built.isEmpty() && uncoveredSinceNanos < 0) {
+        uncoveredSinceNanos = System.nanoTime();
+      }
+      if (o.checkpoint != null && o.checkpoint.size() >= g.end) {
+        uncoveredSinceNanos = -1;
+      }
+      if (size - indexedSize >= SqliteLedgerStore.INDEX_LAG) {
+        catchUpIndex(SqliteLedgerStore.INDEX_LAG,
+            size - indexedSize >= 4L * SqliteLedgerStore.INDEX_LAG);
+      }
+      return true;
+    }
+    resolver.clearStaged();
+    if (o.tailMoved) {
+      // Another process appended after the group was built: back to the tail it was built on,
+      // which ensureTail moves on to what is stored, and build the batch again (rare).
+      size = g.base;
+      lastLeaf = g.baseLeaf;
+      range = g.baseRange;
+      lastCheckpointSize = g.baseCheckpointSize;
+      rebuiltGroups++;
+      commit(g.batch);
+    } else {
+      size = -1; // re-read the tail next time
+      lastBatchTimedOutOnLock = timedOutOnLock(o.failure);
+    }
+    return false;
   }
 
   private long pollMillis() {
@@ -318,13 +517,116 @@ public final class LedgerWriter implements AutoCloseable {
     }
   }
 
+  /** What building a batch's record units produced: records, receipts, rejections. */
+  private static final class Group {
+    final List<Unit> batch;
+    final List<Built> built = new ArrayList<>();
+    final List<Unit> accepted = new ArrayList<>();
+    final List<List<Receipt>> receipts = new ArrayList<>();
+    /** Units refused while building, with why; failed once the group's fate is known. */
+    final List<Unit> rejected = new ArrayList<>();
+    final List<LedgerException> rejections = new ArrayList<>();
+    /** The tail the group was built on. */
+    long base;
+    Hash baseLeaf;
+    CompactRange baseRange;
+    long baseCheckpointSize;
+    long end;
+    /** Signed ahead of the transaction (pipelined groups). */
+    Parallel.Job signatures;
+    Checkpoint checkpoint;
+    SignedNote note;
+
+    Group(List<Unit> batch) {
+      this.batch = batch;
+    }
+  }
+
+  /**
+   * Builds the record units of {@code batch} on the tail ({@code size}, {@code lastLeaf}, {@code
+   * range}), advancing it; references resolve against what {@link #resolver} reads and has
+   * staged. A unit that fails is un-staged and listed in {@link Group#rejected}.
+   */
+  private Group buildGroup(List<Unit> batch, boolean deferRejections) throws LedgerException {
+    Group g = new Group(batch);
+    g.base = size;
+    g.baseLeaf = lastLeaf;
+    g.baseRange = range;
+    g.baseCheckpointSize = lastCheckpointSize;
+    long seq = size;
+    Hash prev = lastLeaf;
+    String time = Envelope.formatTime(Instant.now());
+    for (Unit u : batch) {
+      if (perRecordMode && recordSigner == null) {
+        reject(g, u, new LedgerException("this ledger requires per-record signatures;"
+            + " open it with a record signing key"), deferRejections);
+        continue;
+      }
+      try {
+        List<Built> unitBuilt = new ArrayList<>(u.drafts.size());
+        long s = seq;
+        Hash p = prev;
+        // A unit is all-or-nothing: extend a scratch copy of the tree, adopt it on success.
+        CompactRange scratch = CompactRange.of(range.size(), range.perfectSubtreeRoots());
+        List<Receipt> rs = new ArrayList<>(u.drafts.size());
+        for (int i = 0; i < u.drafts.size(); i++) {
+          Built b = build(s, p, time, scratch, u.drafts.get(i), u.bodies.get(i), u.slots.get(i),
+              u.canonicalBodies.get(i), u.drafts.size() == 1 ? ""
+                  : "record " + (i + 1) + " of " + u.drafts.size() + ": ");
+          if (b.existing != null) {
+            rs.add(b.existing); // the same fact again: its first receipt, nothing appended
+            continue;
+          }
+          unitBuilt.add(b);
+          rs.add(new Receipt(b.seq, b.leaf));
+          resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version, b.body);
+          resolver.stageEdges(b.edges);
+          s++;
+          p = b.leaf;
+        }
+        range = scratch;
+        g.built.addAll(unitBuilt);
+        g.accepted.add(u);
+        g.receipts.add(rs);
+        seq = s;
+        prev = p;
+      } catch (LedgerException e) {
+        // Nothing of this unit was staged in the tree; un-stage its names.
+        rebuildStaged(g.built);
+        reject(g, u, e, deferRejections);
+      }
+    }
+    g.end = seq;
+    size = seq;
+    lastLeaf = prev;
+    return g;
+  }
+
+  private static void reject(Group g, Unit u, LedgerException e, boolean defer) {
+    if (defer) {
+      g.rejected.add(u);
+      g.rejections.add(e);
+    } else {
+      fail(u, e);
+    }
+  }
+
+  /** Checkpoint-only mode: the group's own checkpoint commits with it (docs/FORMAT.md §9). */
+  private boolean groupWantsCheckpoint(Group g, List<Unit> accepted) {
+    return (!perRecordMode && !g.built.isEmpty())
+        || accepted.stream().anyMatch(Unit::isRequestedCheckpoint)
+        || (size > lastCheckpointSize && accepted.stream().anyMatch(Unit::isPolicyCheckpoint))
+        || (checkpointSigner != null && options.checkpointEveryRecords() > 0
+            && size - lastCheckpointSize >= options.checkpointEveryRecords());
+  }
+
   private void commit(List<Unit> batch) {
-    List<Built> built = new ArrayList<>();
     List<Unit> accepted = new ArrayList<>();
     List<List<Receipt>> receipts = new ArrayList<>();
     StoredCheckpoint cp = null;
     List<StoredCheckpoint> cosignedOut = new ArrayList<>();
     LedgerStore.Appender tx = null;
+    Group g = null;
     try {
       tx = store.beginAppend();
       resolver.use(tx);
@@ -333,76 +635,30 @@ public final class LedgerWriter implements AutoCloseable {
       if (foreignTailFrom >= 0 && batch.stream().anyMatch(Unit::acceptTail)) {
         foreignTailFrom = -1; // the operator reviewed the tail and accepts it
       }
-      long seq = size;
-      Hash prev = lastLeaf;
-      String time = Envelope.formatTime(Instant.now());
       resolver.clearStaged();
+      List<Unit> records = new ArrayList<>();
       for (Unit u : batch) {
         if (foreignTailFrom >= 0 && !u.isPolicyCheckpoint() && !u.isCosign()) {
           fail(u, foreignTail());
-          continue;
-        }
-        if (u.checkpoint) {
+        } else if (u.checkpoint) {
           if (u.isCosign()) {
             cosignedOut.add(tx.insertCheckpoint(u.cosigned, u.cosignedNote));
           }
           accepted.add(u);
           receipts.add(List.of());
-          continue;
-        }
-        if (perRecordMode && recordSigner == null) {
-          fail(u, new LedgerException("this ledger requires per-record signatures;"
-              + " open it with a record signing key"));
-          continue;
-        }
-        try {
-          List<Built> unitBuilt = new ArrayList<>(u.drafts.size());
-          long s = seq;
-          Hash p = prev;
-          // A unit is all-or-nothing: extend a scratch copy of the tree, adopt it on success.
-          CompactRange scratch = CompactRange.of(range.size(), range.perfectSubtreeRoots());
-          List<Receipt> rs = new ArrayList<>(u.drafts.size());
-          for (int i = 0; i < u.drafts.size(); i++) {
-            Built b = build(s, p, time, scratch, u.drafts.get(i), u.bodies.get(i), u.slots.get(i),
-                u.canonicalBodies.get(i), u.drafts.size() == 1 ? "" : "record " + (i + 1) + " of " + u.drafts.size() + ": ");
-            if (b.existing != null) {
-              rs.add(b.existing); // the same fact again: its first receipt, nothing appended
-              continue;
-            }
-            unitBuilt.add(b);
-            rs.add(new Receipt(b.seq, b.leaf));
-            resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version, b.body);
-            resolver.stageEdges(b.edges);
-            s++;
-            p = b.leaf;
-          }
-          range = scratch;
-          built.addAll(unitBuilt);
-          accepted.add(u);
-          receipts.add(rs);
-          seq = s;
-          prev = p;
-        } catch (LedgerException e) {
-          // Nothing of this unit was staged in the tree; un-stage its names.
-          rebuildStaged(built);
-          fail(u, e);
+        } else {
+          records.add(u);
         }
       }
-      signAll(built);
-      tx.insert(entries(built));
-      size = seq;
-      lastLeaf = prev;
-      if (!built.isEmpty() && uncoveredSinceNanos < 0) {
+      g = buildGroup(records, false);
+      accepted.addAll(g.accepted);
+      receipts.addAll(g.receipts);
+      signAll(g.built);
+      tx.insert(entries(g.built));
+      if (!g.built.isEmpty() && uncoveredSinceNanos < 0) {
         uncoveredSinceNanos = System.nanoTime();
       }
-      // Checkpoint-only mode: the batch's own checkpoint commits with it, so an honest writer
-      // never leaves an unsigned tail another writer would have to trust (docs/FORMAT.md §9).
-      boolean wantCheckpoint = (!perRecordMode && !built.isEmpty())
-          || accepted.stream().anyMatch(Unit::isRequestedCheckpoint)
-          || (size > lastCheckpointSize && accepted.stream().anyMatch(Unit::isPolicyCheckpoint))
-          || (checkpointSigner != null && options.checkpointEveryRecords() > 0
-              && size - lastCheckpointSize >= options.checkpointEveryRecords());
-      if (wantCheckpoint && checkpointSigner != null && foreignTailFrom < 0) {
+      if (groupWantsCheckpoint(g, accepted) && checkpointSigner != null && foreignTailFrom < 0) {
         cp = writeCheckpoint(tx);
       }
       tx.commit();
@@ -411,10 +667,8 @@ public final class LedgerWriter implements AutoCloseable {
         tx.rollback();
       }
       size = -1; // re-read the tail next time
-      LedgerException le = e instanceof LedgerException l ? l
-          : new LedgerStorageException("append failed: " + e, e);
-      lastBatchTimedOutOnLock = le instanceof LedgerStorageException s
-          && s.reason() == LedgerStorageException.Reason.LOCKED;
+      LedgerException le = asLedgerException(e);
+      lastBatchTimedOutOnLock = timedOutOnLock(le);
       // Every unit of the batch fails, including those not yet looked at when the error hit
       // (e.g. BEGIN IMMEDIATE timing out); completing an already-failed unit is a no-op.
       for (Unit u : batch) {
@@ -429,18 +683,7 @@ public final class LedgerWriter implements AutoCloseable {
       resolver.use(null);
     }
     lastBatchTimedOutOnLock = false;
-    if (size - indexedSize >= SqliteLedgerStore.INDEX_LAG) {
-      // Opportunistic while the lag is moderate; past 4× it waits for the lock, so memory stays
-      // bounded even when other writers keep the lock busy.
-      catchUpIndex(SqliteLedgerStore.INDEX_LAG,
-          size - indexedSize >= 4L * SqliteLedgerStore.INDEX_LAG);
-    }
-    if (cp != null) {
-      lastCheckpointSize = cp.size();
-    }
-    if (size <= lastCheckpointSize || foreignTailFrom >= 0) {
-      uncoveredSinceNanos = -1;
-    }
+    afterCommit(cp);
     for (int i = 0; i < accepted.size(); i++) {
       Unit u = accepted.get(i);
       if (u.checkpoint) {
@@ -455,8 +698,34 @@ public final class LedgerWriter implements AutoCloseable {
     }
   }
 
+  private static LedgerException asLedgerException(Throwable e) {
+    return e instanceof LedgerException l ? l
+        : new LedgerStorageException("append failed: " + e, e);
+  }
+
+  private static boolean timedOutOnLock(LedgerException le) {
+    return le instanceof LedgerStorageException s
+        && s.reason() == LedgerStorageException.Reason.LOCKED;
+  }
+
+  /** Bookkeeping after a commit of this writer: index catch-up, checkpoint coverage. */
+  private void afterCommit(StoredCheckpoint cp) {
+    if (size - indexedSize >= SqliteLedgerStore.INDEX_LAG) {
+      // Opportunistic while the lag is moderate; past 4× it waits for the lock, so memory stays
+      // bounded even when other writers keep the lock busy.
+      catchUpIndex(SqliteLedgerStore.INDEX_LAG,
+          size - indexedSize >= 4L * SqliteLedgerStore.INDEX_LAG);
+    }
+    if (cp != null) {
+      lastCheckpointSize = Math.max(lastCheckpointSize, cp.size());
+    }
+    if (size <= lastCheckpointSize || foreignTailFrom >= 0) {
+      uncoveredSinceNanos = -1;
+    }
+  }
+
   private void rebuildStaged(List<Built> built) {
-    resolver.clearStaged();
+    resolver.clearCurrentGroup();
     for (Built b : built) {
       resolver.stage(b.seq, b.leaf, b.kind, b.name, b.version, b.body);
       resolver.stageEdges(b.edges);
@@ -768,5 +1037,11 @@ public final class LedgerWriter implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     signing.close();
+    committer.shutdownNow();
+  }
+
+  /** How many groups built ahead were built again because another process appended first. */
+  public long rebuiltGroups() {
+    return rebuiltGroups;
   }
 }

@@ -22,11 +22,30 @@ public final class RefResolver {
   public record Target(long seq, Hash hash, String kind) {}
 
   private LedgerStore.Reader store;
-  private final Map<Long, Target> stagedBySeq = new HashMap<>();
-  private final Map<Hash, Target> stagedByHash = new HashMap<>();
-  private final Map<String, Target> stagedByName = new HashMap<>();
-  private final Map<String, Existing> stagedByIdentity = new HashMap<>();
-  private final Map<Long, java.util.List<Long>> stagedDownstream = new HashMap<>();
+
+  /** Records staged by one commit group. */
+  private static final class Staged {
+    final Map<Long, Target> bySeq = new HashMap<>();
+    final Map<Hash, Target> byHash = new HashMap<>();
+    final Map<String, Target> byName = new HashMap<>();
+    final Map<String, Existing> byIdentity = new HashMap<>();
+    final Map<Long, java.util.List<Long>> downstream = new HashMap<>();
+
+    void clear() {
+      bySeq.clear();
+      byHash.clear();
+      byName.clear();
+      byIdentity.clear();
+      downstream.clear();
+    }
+  }
+
+  /**
+   * The group being built, and the one before it: a pipelined writer builds group N+1 while
+   * group N, not yet committed, is invisible to the snapshot it reads from.
+   */
+  private Staged current = new Staged();
+  private Staged previous = new Staged();
 
   /** The record that holds an identity (§3.5), with its canonical body bytes. */
   public record Existing(long seq, Hash hash, byte[] body) {}
@@ -47,44 +66,66 @@ public final class RefResolver {
   public void stage(long seq, Hash hash, String kind, String name, String version, byte[] body) {
     Target t = new Target(seq, hash, kind);
     if (name != null && version != null) {
-      stagedByIdentity.putIfAbsent(kind + '\0' + name + '\0' + version,
-          new Existing(seq, hash, body));
+      String key = kind + '\0' + name + '\0' + version;
+      if (!previous.byIdentity.containsKey(key)) {
+        current.byIdentity.putIfAbsent(key, new Existing(seq, hash, body));
+      }
     }
-    stagedBySeq.put(seq, t);
-    stagedByHash.put(hash, t);
+    current.bySeq.put(seq, t);
+    current.byHash.put(hash, t);
     if (name != null) {
-      stagedByName.put(kind + '\0' + name, t);
+      current.byName.put(kind + '\0' + name, t);
       if (version != null) {
-        stagedByName.put(kind + '\0' + name + '\0' + version, t);
+        current.byName.put(kind + '\0' + name + '\0' + version, t);
       }
     }
   }
 
+  /** Forgets every staged record (both groups). */
   public void clearStaged() {
-    stagedBySeq.clear();
-    stagedByHash.clear();
-    stagedByName.clear();
-    stagedByIdentity.clear();
-    stagedDownstream.clear();
+    current.clear();
+    previous.clear();
+  }
+
+  /** Forgets the records the current group staged; the previous group's stay. */
+  public void clearCurrentGroup() {
+    current.clear();
+  }
+
+  /**
+   * Starts staging a new group on top of the current one, which is not yet committed; the
+   * group before it is forgotten (committed, so the snapshot the next lookups use has it).
+   */
+  public void newGroup() {
+    Staged dropped = previous;
+    previous = current;
+    dropped.clear();
+    current = dropped;
   }
 
   /** Makes the edges of a record of the current batch part of the graph later records see. */
   public void stageEdges(java.util.List<Edge> edges) {
     for (Edge e : edges) {
-      stagedDownstream.computeIfAbsent(e.src(), k -> new java.util.ArrayList<>()).add(e.dst());
+      current.downstream.computeIfAbsent(e.src(), k -> new java.util.ArrayList<>()).add(e.dst());
     }
   }
 
   /** Where data flows from {@code node}: stored edges and those staged in this batch. */
   public java.util.List<Long> downstream(long node) throws LedgerException {
-    java.util.List<Long> out = new java.util.ArrayList<>(stagedDownstream.getOrDefault(node, java.util.List.of()));
+    java.util.List<Long> out = new java.util.ArrayList<>(
+        previous.downstream.getOrDefault(node, java.util.List.of()));
+    out.addAll(current.downstream.getOrDefault(node, java.util.List.of()));
     out.addAll(store.downstream(node, Long.MAX_VALUE));
     return out;
   }
 
   /** The first record of {@code kind} named {@code name@version}, staged or stored, or null. */
   public Existing identity(String kind, String name, String version) throws LedgerException {
-    Existing e = stagedByIdentity.get(kind + '\0' + name + '\0' + version);
+    String key = kind + '\0' + name + '\0' + version;
+    Existing e = previous.byIdentity.get(key);
+    if (e == null) {
+      e = current.byIdentity.get(key);
+    }
     if (e != null) {
       return e;
     }
@@ -164,7 +205,10 @@ public final class RefResolver {
   }
 
   private Target bySeq(long seq) throws LedgerException {
-    Target t = stagedBySeq.get(seq);
+    Target t = current.bySeq.get(seq);
+    if (t == null) {
+      t = previous.bySeq.get(seq);
+    }
     if (t != null) {
       return t;
     }
@@ -172,7 +216,10 @@ public final class RefResolver {
   }
 
   private Target byHash(Hash h) throws LedgerException {
-    Target t = stagedByHash.get(h);
+    Target t = current.byHash.get(h);
+    if (t == null) {
+      t = previous.byHash.get(h);
+    }
     if (t != null) {
       return t;
     }
@@ -180,7 +227,11 @@ public final class RefResolver {
   }
 
   private Target byName(String kind, String name, String version) throws LedgerException {
-    Target t = stagedByName.get(version == null ? kind + '\0' + name : kind + '\0' + name + '\0' + version);
+    String key = version == null ? kind + '\0' + name : kind + '\0' + name + '\0' + version;
+    Target t = current.byName.get(key);
+    if (t == null) {
+      t = previous.byName.get(key);
+    }
     if (t != null) {
       return t;
     }
