@@ -30,9 +30,29 @@ public final class SeededTrials {
 
   /** {@code tries} trials of {@code law}, seeded from the calling test's class and method. */
   public static Stream<DynamicTest> check(int tries, Law law) {
+    return check(callerName(), tries, law);
+  }
+
+  /**
+   * Runs {@code tries} trials of {@code law} in the calling test itself, one after another
+   * (for a {@code @Test} or {@code @ParameterizedTest} that needs its own {@code @Timeout}, which
+   * JUnit does not apply to dynamic tests). Seeded from the calling test's class and method and
+   * {@code variant} (e.g. the parameters), so each variant draws its own seeds; a failure names
+   * its seed as {@link #check} does.
+   */
+  public static void run(String variant, int tries, Law law) throws Throwable {
+    for (DynamicTest t : check(callerName() + "[" + variant + "]", tries, law).toList()) {
+      t.getExecutable().execute();
+    }
+  }
+
+  private static String callerName() {
     StackWalker.StackFrame caller = StackWalker.getInstance()
-        .walk(s -> s.skip(1).findFirst().orElseThrow());
-    String name = caller.getClassName() + "#" + caller.getMethodName();
+        .walk(s -> s.skip(2).findFirst().orElseThrow());
+    return caller.getClassName() + "#" + caller.getMethodName();
+  }
+
+  private static Stream<DynamicTest> check(String name, int tries, Law law) {
     String pinned = System.getProperty("trials.seed");
     LongStream seeds;
     if (pinned != null && !pinned.isBlank()) {
