@@ -126,19 +126,35 @@ class CrashRecoveryTest {
     final List<Ack> acks = new ArrayList<>();
     final List<String> dups = new ArrayList<>();
     final List<String> problems = new ArrayList<>();
+    /** The only writer: its records are contiguous from the size it started at. */
+    final boolean exclusive;
     long nextSeq;
     int bigSubmits;
+    boolean ready;
+    boolean done;
     boolean ended;
 
+    /** The only writer of the ledger, running until killed. */
     Writer(Path ledger, Path keyFile, Durability d, long seed, String prefix, Path prior,
         String profile, long startSize, Path stderr) throws Exception {
-      this.nextSeq = startSize;
+      this(ledger, keyFile, d, seed, prefix, prior, profile, startSize, stderr, -1);
+    }
+
+    /**
+     * {@code startSize < 0}: one of several writers, which appends {@code limit} records once
+     * {@link #go} is called; each of its units is contiguous and its units are in order.
+     */
+    Writer(Path ledger, Path keyFile, Durability d, long seed, String prefix, Path prior,
+        String profile, long startSize, Path stderr, long limit) throws Exception {
+      this.exclusive = startSize >= 0;
+      this.nextSeq = Math.max(0, startSize);
       this.stderr = stderr;
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
           "-cp", System.getProperty("java.class.path"), StreamWriter.class.getName(),
           ledger.toString(), keyFile.toString(), d.name(), Long.toHexString(seed), prefix,
-          prior == null ? "-" : prior.toString(), profile)
+          prior == null ? "-" : prior.toString(), profile, String.valueOf(limit),
+          exclusive ? "now" : "wait")
           .redirectError(stderr.toFile()).start();
       ProcessTest.LIVE.add(process);
       reader = new Thread(this::read, "stream-writer-output");
@@ -187,9 +203,12 @@ class CrashRecoveryTest {
             return;
           }
           long seq = Long.parseLong(p[1]);
-          if (seq != nextSeq) {
-            problems.add("expected seq " + nextSeq + " next (contiguous from the round's start),"
-                + " got " + line);
+          boolean firstOfUnit = u.acked == 0;
+          if (exclusive ? seq != nextSeq : firstOfUnit ? seq < nextSeq : seq != nextSeq) {
+            problems.add(exclusive
+                ? "expected seq " + nextSeq + " next (contiguous from the round's start), got " + line
+                : "expected seq " + (firstOfUnit ? ">= " : "") + nextSeq + " next (a unit is"
+                    + " contiguous, units in order), got " + line);
           }
           nextSeq = seq + 1;
           u.acked++;
@@ -205,6 +224,8 @@ class CrashRecoveryTest {
           acks.add(new Ack(seq, p[2], p[3], in, out));
         }
         case "DUP" -> dups.add(p[1] + " " + p[2] + " " + p[3]);
+        case "READY" -> ready = true;
+        case "DONE" -> done = true;
         default -> problems.add("unexpected output: " + line);
       }
     }
@@ -225,6 +246,12 @@ class CrashRecoveryTest {
             + " before " + what + "; " + acks.size() + " acknowledged; problems " + problems
             + "; stderr:\n" + tail(stderr));
       }
+    }
+
+    /** Lets a waiting writer start appending. */
+    void go() throws java.io.IOException {
+      process.getOutputStream().write('\n');
+      process.getOutputStream().flush();
     }
 
     void kill() throws Exception {
@@ -390,7 +417,7 @@ class CrashRecoveryTest {
     }
   }
 
-  private static void checkEveryAcknowledged(Ledger l, Acked acked, String context)
+  static void checkEveryAcknowledged(Ledger l, Acked acked, String context)
       throws LedgerException {
     // Expected edges, from what the writers said their records read and wrote.
     Map<Long, Set<LineageGraph.Link>> readers = new HashMap<>();

@@ -34,11 +34,15 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code DUP seq hash identity}: an already acknowledged dataset submitted again, verbatim,
  *       answered with its first receipt (checked here: a different receipt is a {@code FAIL}
  *       line and exit 2).
+ *   <li>{@code READY}: the ledger is open; with {@code wait}, the writer starts once it reads a
+ *       line from stdin (so that several writers start appending at the same moment).
+ *   <li>{@code DONE}: the record limit was reached and the ledger closed.
  * </ul>
  *
  * <p>Args: ledger path, private key file, FSYNC|OS_BUFFERED, seed, name prefix, file of earlier
  * acknowledged datasets ({@code seq hash identity} per line, or {@code -}), profile ({@code mixed}
- * or {@code burst}: batches of 512..1024 with short idle gaps).
+ * or {@code burst}: batches of 512..1024 with short idle gaps), and optionally a record limit
+ * ({@code -1}: none; the unit that reaches it is the last) and {@code wait}.
  */
 public final class StreamWriter {
   private StreamWriter() {}
@@ -103,6 +107,8 @@ public final class StreamWriter {
       }
     }
     boolean burst = args[6].equals("burst");
+    long limit = args.length > 7 ? Long.parseLong(args[7]) : -1;
+    boolean wait = args.length > 8 && args[8].equals("wait");
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out),
         false, StandardCharsets.UTF_8);
     out.println("KEY " + key.verifierKey() + " $");
@@ -111,7 +117,14 @@ public final class StreamWriter {
     try (Ledger l = Ledger.open(path, LedgerOptions.builder().checkpointSigner(key)
         .durability(durability).checkpointEveryRecords(256).checkpointIntervalMillis(50)
         .busyTimeoutMillis(30_000).build())) {
-      while (true) {
+      out.println("READY $");
+      out.flush();
+      if (wait && new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+          StandardCharsets.UTF_8)).readLine() == null) {
+        return;
+      }
+      long appended = 0;
+      while (limit < 0 || appended < limit) {
         if (!known.isEmpty() && rnd.nextInt(40) == 0) {
           // A re-run of an interrupted stream: the same dataset again is the same fact.
           Known k = known.get(rnd.nextInt(known.size()));
@@ -233,6 +246,7 @@ public final class StreamWriter {
               known.add(new Known(r.seq(), r.leafHash().hex(), p.identity));
             }
           }
+          appended += unit.size();
           out.print(sb);
           out.flush();
         }
@@ -241,5 +255,7 @@ public final class StreamWriter {
         }
       }
     }
+    out.println("DONE $");
+    out.flush();
   }
 }
