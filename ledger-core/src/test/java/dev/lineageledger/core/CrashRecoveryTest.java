@@ -7,6 +7,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import dev.lineageledger.core.internal.SqliteLedgerStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +56,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <p>The seed fixes the children's streams and the kill plan; where exactly a kill lands depends
  * on timing. {@code -Dledger.crash.streamRounds=N} kills more often per configuration.
+ *
+ * <p>The last round of each trial kills the writer during the index catch-up: a stream of more
+ * than {@link SqliteLedgerStore#INDEX_LAG} records, watched through a read-only connection of
+ * this JVM until a committed snapshot shows that lag unindexed (the writer has committed the
+ * batch that crosses it and is catching the index up, before it hands out that batch's
+ * receipts), then killed within a few milliseconds. The file it leaves must still hold that whole
+ * lag unindexed ({@code index_state.indexed_size} read after the kill), so the reopened ledger
+ * serves more than a catch-up's worth of records from the log, and every acknowledged record is
+ * found by hash and by name. The earlier rounds kill below the lag, with the index of the
+ * earlier rounds filled (every round ends with a writer closing the ledger) and this round's
+ * records unindexed. {@code -Dledger.crash.catchUpRounds=0} leaves the long round out.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CrashRecoveryTest {
@@ -59,6 +75,8 @@ class CrashRecoveryTest {
   static final int ROUNDS = Integer.getInteger("ledger.crash.streamRounds", 3);
   /** The most records a burst round acknowledges before its kill. */
   static final int BURST_MAX = Integer.getInteger("ledger.crash.burstMax", 4000);
+  /** Rounds killed during the index catch-up, after the others (their streams are long). */
+  static final int CATCH_UP_ROUNDS = Integer.getInteger("ledger.crash.catchUpRounds", 1);
 
   @AfterEach
   void killLeftoverChildren() {
@@ -275,7 +293,56 @@ class CrashRecoveryTest {
 
   // ------------------------------------------------------------------ the trial
 
-  enum KillAt { AFTER_ACKS, IN_FLIGHT, AFTER_BURST }
+  enum KillAt { AFTER_ACKS, IN_FLIGHT, AFTER_BURST, DURING_CATCH_UP }
+
+  /** The stored size and {@code index_state.indexed_size}, read in one snapshot. */
+  static long[] storedSizes(Connection c) throws java.sql.SQLException {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+        "SELECT (SELECT coalesce(max(seq), -1) + 1 FROM records),"
+            + " (SELECT indexed_size FROM index_state WHERE id = 0)")) {
+      r.next();
+      return new long[] {r.getLong(1), r.getLong(2)};
+    }
+  }
+
+  /** A read-only connection of this JVM: it neither writes nor checkpoints the file. */
+  static Connection readOnly(Path ledger) throws java.sql.SQLException {
+    org.sqlite.SQLiteConfig cfg = new org.sqlite.SQLiteConfig();
+    cfg.setReadOnly(true);
+    cfg.setBusyTimeout(10_000);
+    return DriverManager.getConnection("jdbc:sqlite:" + ledger, cfg.toProperties());
+  }
+
+  static long[] storedSizes(Path ledger) throws java.sql.SQLException {
+    try (Connection c = readOnly(ledger)) {
+      return storedSizes(c);
+    }
+  }
+
+  /**
+   * Waits until a committed snapshot of the file shows at least {@code lag} records above the
+   * indexed size: the writer has committed the batch that crossed it and catches up next.
+   */
+  static long[] awaitLag(Path ledger, Writer w, long lag) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    try (Connection c = readOnly(ledger)) {
+      while (true) {
+        long[] s = storedSizes(c);
+        if (s[0] - s[1] >= lag) {
+          return s;
+        }
+        synchronized (w) {
+          if (w.ended || System.nanoTime() > end) {
+            throw new AssertionError("the writer " + (w.ended ? "ended" : "did not get there in"
+                + " time") + " before " + lag + " records were unindexed (stored size " + s[0]
+                + ", indexed " + s[1] + "); " + w.acks.size() + " acknowledged; problems "
+                + w.problems + "; stderr:\n" + tail(w.stderr));
+          }
+        }
+        Thread.sleep(1);
+      }
+    }
+  }
 
   private void trial(SigningMode mode, Durability durability, Gen g) throws Exception {
     Path ledger = Files.createTempDirectory(dir, "trial").resolve("stream.ledger");
@@ -289,16 +356,22 @@ class CrashRecoveryTest {
     int committedUnacked = 0;
     int lostInFlight = 0;
     int resubmittedByWriters = 0;
-    List<KillAt> plan = new ArrayList<>(List.of(KillAt.values()));
+    List<KillAt> plan = new ArrayList<>(
+        List.of(KillAt.AFTER_ACKS, KillAt.IN_FLIGHT, KillAt.AFTER_BURST));
     java.util.Collections.shuffle(plan, g);
+    List<KillAt> kills = new ArrayList<>();
+    List<String> indexAtReopen = new ArrayList<>();
     long started = System.nanoTime();
-    for (int round = 0; round < ROUNDS; round++) {
-      KillAt at = plan.get(round % plan.size());
+    for (int round = 0; round < ROUNDS + CATCH_UP_ROUNDS; round++) {
+      // The long rounds last: every later round's checks would cover their many records again.
+      KillAt at = round < ROUNDS ? plan.get(round % plan.size()) : KillAt.DURING_CATCH_UP;
+      kills.add(at);
+      long[] atStart = storedSizes(ledger);
       Path prior = ledger.resolveSibling("prior-" + round + ".txt");
       Files.write(prior, acked.bySeq.values().stream().filter(a -> !a.isTransform())
           .map(a -> a.seq + " " + a.hash + " " + a.identity).toList());
       Writer w = new Writer(ledger, keyFile, durability, g.nextLong(), "r" + round, prior,
-          at == KillAt.AFTER_BURST ? "burst" : "mixed", size,
+          at == KillAt.AFTER_BURST || at == KillAt.DURING_CATCH_UP ? "burst" : "mixed", size,
           ledger.resolveSibling("writer-" + round + ".err"));
       switch (at) {
         case AFTER_ACKS -> {
@@ -321,10 +394,30 @@ class CrashRecoveryTest {
           w.await(() -> w.acks.size() >= n, n + " acknowledgements");
           Thread.sleep(g.intBetween(0, 10));
         }
+        case DURING_CATCH_UP -> {
+          awaitLag(ledger, w, SqliteLedgerStore.INDEX_LAG);
+          Thread.sleep(g.intBetween(0, 3));
+        }
         default -> throw new IllegalStateException();
       }
       w.kill();
       String context = "round " + round + " (" + at + ", " + w.acks.size() + " acknowledged)";
+      long[] afterKill = storedSizes(ledger);
+      indexAtReopen.add(afterKill[1] + "/" + afterKill[0]);
+      assertThat(afterKill[1]).as("%s: indexed size (stored size %d, at the round's start %s)",
+          context, afterKill[0], java.util.Arrays.toString(atStart))
+          .isBetween(atStart[1], afterKill[0]);
+      if (at == KillAt.DURING_CATCH_UP) {
+        // Evidence that the kill landed where it was meant to: the catch-up never committed, so
+        // the reopened ledger serves at least INDEX_LAG records from the log alone.
+        assertThat(afterKill[0] - afterKill[1]).as("%s: records left unindexed by the crash"
+                + " (indexed %d of %d); a smaller lag means the catch-up committed before the"
+                + " kill", context, afterKill[1], afterKill[0])
+            .isGreaterThanOrEqualTo(SqliteLedgerStore.INDEX_LAG);
+      } else {
+        assertThat(afterKill[0] - afterKill[1]).as("%s: the lag stays below INDEX_LAG", context)
+            .isLessThan(SqliteLedgerStore.INDEX_LAG);
+      }
       assertThat(w.problems).as("writer output in %s; stderr:%n%s", context, tail(w.stderr)).isEmpty();
       assertThat(w.acks).as(context).isNotEmpty();
       for (Ack a : w.acks) {
@@ -351,11 +444,12 @@ class CrashRecoveryTest {
       System.out.printf("%s %s %s: checks %.1f s, re-run and append %.1f s%n", mode, durability,
           context, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
     }
-    System.out.printf("crash streams %s %s: %d kills (%s), %d records acknowledged, %d kills"
-            + " after a unit committed but before its receipts were printed, %d with the"
-            + " submitted unit lost, %d datasets re-submitted by writers after a crash; every"
-            + " acknowledged record, reference and edge recovered (%.1f s)%n", mode, durability,
-        ROUNDS, plan, acked.bySeq.size(), committedUnacked, lostInFlight, resubmittedByWriters,
+    System.out.printf("crash streams %s %s: %d kills (%s), reopened with indexed/stored size"
+            + " %s, %d records acknowledged, %d kills after a unit committed but before its"
+            + " receipts were printed, %d with the submitted unit lost, %d datasets re-submitted"
+            + " by writers after a crash; every acknowledged record, reference and edge recovered"
+            + " (%.1f s)%n", mode, durability, kills.size(), kills, indexAtReopen,
+        acked.bySeq.size(), committedUnacked, lostInFlight, resubmittedByWriters,
         (System.nanoTime() - started) / 1e9);
   }
 
