@@ -116,7 +116,9 @@ class ProcessTest {
     }
 
     void kill() throws Exception {
-      process.destroyForcibly(); // SIGKILL on Linux
+      // SIGKILL on Linux. Through the handle: Process.destroyForcibly() also closes the parent's
+      // end of the pipe, and the receipts the child printed last would never be read.
+      process.toHandle().destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
       reader.join(10_000);
     }
