@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code 4(g-LAG)+1} by {@code sha256:} (the feeder waits for that receipt, so the hash is the
  * one the CLI printed), writing {@code 4g+2}; lineage closures are known exactly.
  */
+@Tag("long") // minutes: not in mvn -B verify; mvn -B -Plong (parent POM), which .ci/run runs
 class JsonlStreamMemoryIT {
   static final long RECORDS = Long.getLong("ledger.memtest.records", 1_000_000);
   static final long TIMEOUT_MINUTES = Long.getLong("ledger.memtest.timeoutMinutes", 40);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * -Dledger.memtest.batch=N} change the stream; {@code -Dledger.memtest.timeoutMinutes} the
  * bound on the child. The heap is for the JVM only: SQLite's page cache is native memory.
  */
+@Tag("long") // minutes: not in mvn -B verify; mvn -B -Plong (parent POM), which .ci/run runs
 class BoundedMemoryTest {
   static final long DEFAULT_RECORDS = 1_000_000;
   static final long RECORDS = Long.getLong("ledger.memtest.records", DEFAULT_RECORDS);
