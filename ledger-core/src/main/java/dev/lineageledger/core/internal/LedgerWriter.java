@@ -28,21 +28,24 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The single writer: group commit of concurrent appends. Callers validate their drafts and
- * enqueue them; this thread takes everything queued (up to a batch limit), and in one SQLite
- * transaction resolves references, assigns sequence numbers, builds the hash chain strictly in
- * order, signs the records in parallel, inserts them, signs a checkpoint when the policy says
- * so, and commits. Only then are the receipts released.
+ * The single writer: group commit of concurrent appends, pipelined. Callers validate their
+ * drafts (and canonicalise bodies without references) and enqueue them; this thread takes
+ * everything queued (up to a batch limit) as one group, resolves references, assigns sequence
+ * numbers, builds the hash chain strictly in order and starts signing the records in parallel,
+ * while the group before it commits on the committer thread. The group's transaction then
+ * inserts it with its checkpoint (signed ahead when the policy says so) and commits. Only then
+ * are the receipts released.
  *
- * <p>Other processes may append to the same file: each batch starts with {@code BEGIN
- * IMMEDIATE} (SQLite's write lock) and re-reads the tail if it moved, so sequence numbers are
- * never reused and the chain never forks.
+ * <p>Other processes may append to the same file: a group built ahead commits only on the tail
+ * it was built on, and is built again inside its transaction ({@code BEGIN IMMEDIATE}, SQLite's
+ * write lock, which re-reads the tail) when the tail moved, so sequence numbers are never
+ * reused and the chain never forks.
  */
 public final class LedgerWriter implements AutoCloseable {
   private static final int QUEUE_CAPACITY = 16_384;
 
-  /** One caller's submission, committed all-or-nothing. */
   /**
+   * One caller's submission, committed all-or-nothing.
    * {@code bodies} are the copies that were validated; {@code slots} point into them, and the
    * writer resolves references in place in the same copies (one deep copy per record). {@code
    * canonicalBodies} holds, for a body without references, its canonical bytes, computed once on
