@@ -36,6 +36,11 @@ import java.util.Objects;
  */
 public final class LedgerVerifier {
   private static final int SIG_BATCH = 1024;
+  /** Records prepared per block on the pool (fewer when their bytes reach BLOCK_BYTES). */
+  static final int BLOCK_RECORDS = 1024;
+  private static final long BLOCK_BYTES = 4L << 20;
+  /** Blocks read ahead of the one being checked in order: bounds memory to a few blocks. */
+  private static final int BLOCKS_AHEAD = 2;
 
   private final LedgerStore.Reader conn;
   private final String origin;
@@ -52,11 +57,23 @@ public final class LedgerVerifier {
   private SignedLogVerifier.Failure[] sigJobErrors;
   private List<SignedLogVerifier.PendingSignature> sigJobSigs;
 
+  private final int blockRecords;
+
   public LedgerVerifier(LedgerStore.Reader conn, String origin, SigningMode mode, VerifyOptions opts) {
+    this(conn, origin, mode, opts, BLOCK_RECORDS);
+  }
+
+  /** With blocks of at most {@code blockRecords} records: tests force small ones. */
+  LedgerVerifier(LedgerStore.Reader conn, String origin, SigningMode mode, VerifyOptions opts,
+      int blockRecords) {
+    if (blockRecords < 1) {
+      throw new IllegalArgumentException("blockRecords must be >= 1");
+    }
     this.conn = conn;
     this.origin = origin;
     this.mode = mode;
     this.opts = opts;
+    this.blockRecords = blockRecords;
   }
 
   private void fail(long seq, FailureReason reason, String message) {
@@ -160,10 +177,10 @@ public final class LedgerVerifier {
       }
       Hash head = Envelope.GENESIS_PREV;
       if (m > 0) {
-        head = stored.subtree(0, m - 1);
         try {
+          head = stored.subtree(0, m - 1);
           new ProofBuilder(stored).inclusion(m - 1, m).verify(head, tc.root());
-        } catch (VerificationException e) {
+        } catch (VerificationException | FormatException e) {
           fail(m - 1, FailureReason.LEAF_HASH_MISMATCH, "record " + (m - 1) + " is not the one the trusted checkpoint commits to");
           return report(m, dbSize, 0, 0, null);
         }
@@ -198,6 +215,12 @@ public final class LedgerVerifier {
         } catch (VerificationException e) {
           fail(r.size() - 1, FailureReason.EQUIVOCATION, "stored checkpoint of size " + r.size()
               + " is validly signed but inconsistent with the trusted checkpoint: " + e.getMessage());
+        } catch (FormatException e) {
+          // The stored tree lacks what the proof needs: the records themselves are reported
+          // missing or altered by the replay above.
+          fail(r.size() - 1, FailureReason.INCONSISTENT_WITH_TRUSTED_CHECKPOINT, "stored checkpoint"
+              + " of size " + r.size() + " cannot be checked against the trusted checkpoint: "
+              + e.getMessage());
         }
       }
       from = m;
@@ -213,52 +236,22 @@ public final class LedgerVerifier {
     }
 
     final long start = from;
-    long[] expected = {from};
-    int[] cpAt = {cpIndex};
-    int[] checked = {checkpointsChecked};
-    long[] covered = {coveredSize};
     long indexed = conn.indexedSize();
-    EdgeChunks edges = new EdgeChunks(start, indexed);
-    StoreLookup lookup = new StoreLookup(start);
-    conn.scan(start, Long.MAX_VALUE, row -> {
-      long seq = row.seq();
-      if (seq != expected[0]) {
-        fail(expected[0], FailureReason.MISSING_RECORD, seq > expected[0]
-            ? "records " + expected[0] + ".." + (seq - 1) + " are missing"
-            : "record " + seq + " is out of order");
-      }
-      byte[] body = row.body();
-      record(seq, body == null ? new byte[0] : body, row, edges.take(seq), seq < indexed, lookup);
-      expected[0] = log.range().size();
-      while (cpAt[0] < cps.size() && cps.get(cpAt[0]).size() <= expected[0]) {
-        LedgerStore.CheckpointRow cpRow = cps.get(cpAt[0]++);
-        if (cpRow.size() < expected[0]) {
-          continue; // only reachable after an out-of-order row, already reported
-        }
-        flushSigs();
-        if (checkpoint(cpRow, log.range().root()) != null) {
-          checked[0]++;
-          covered[0] = Math.max(covered[0], cpRow.size());
-        }
-      }
-      if (pendingSigs.size() >= SIG_BATCH) {
-        flushSigs();
-      }
-      if (opts.progress().isPresent() && (expected[0] & 4095) == 0) {
-        opts.progress().get().progress(expected[0] - start, dbSize - start);
-      }
-    });
+    RecordStream stream = new RecordStream(start, cps, cpIndex, checkpointsChecked, coveredSize,
+        indexed, dbSize);
+    conn.scan(start, Long.MAX_VALUE, stream::add);
+    stream.finish();
     flushSigs();
     awaitSigs();
-    edges.drainRest();
+    stream.edges.drainRest();
     // The index is derived data: every row of it must be what the log says (§7).
     for (Map.Entry<Long, String> p : conn.indexProblems(from)) {
       fail(p.getKey(), FailureReason.INDEX_MISMATCH, p.getValue());
     }
-    cpIndex = cpAt[0];
-    checkpointsChecked = checked[0];
-    coveredSize = covered[0];
-    long size = expected[0];
+    cpIndex = stream.cpAt;
+    checkpointsChecked = stream.checked;
+    coveredSize = stream.covered;
+    long size = stream.expected;
     for (; cpIndex < cps.size(); cpIndex++) {
       fail(size, FailureReason.TRUNCATED, "a checkpoint covers " + cps.get(cpIndex).size()
           + " records but the ledger has only " + size + ": records were removed (truncation)");
@@ -278,16 +271,16 @@ public final class LedgerVerifier {
   }
 
   /** The signed rules, then the cross-checks of everything the store derived from the bytes. */
-  private void record(long seq, byte[] body, LedgerStore.LogRow r, List<Edge> storedEdges,
-      boolean indexed, StoreLookup lookup) throws LedgerException {
-    Hash leaf = MerkleTree.leafHash(body);
+  private void record(long seq, SignedLogVerifier.Prepared prepared, LedgerStore.LogRow r,
+      List<Edge> storedEdges, boolean indexed, StoreLookup lookup) throws LedgerException {
+    Hash leaf = prepared.leaf();
     byte[] storedLeaf = r.leafHash();
     if (storedLeaf == null || !leaf.equals(storedLeaf.length == Hash.SIZE ? Hash.of(storedLeaf) : null)) {
       fail(seq, FailureReason.LEAF_HASH_MISMATCH, "the stored leaf hash is not SHA-256(0x00 || record bytes)");
     }
     SignedLogVerifier.Checked c = null;
     try {
-      c = log.record(seq, body, lookup);
+      c = log.record(seq, prepared, lookup);
     } catch (SignedLogVerifier.Failure f) {
       fail(seq, f);
     }
@@ -300,7 +293,7 @@ public final class LedgerVerifier {
       return;
     }
     Envelope.Parsed p = c.envelope();
-    String[] nv = RecordSchema.nameAndVersion(p.kind(), p.body());
+    String[] nv = prepared.nameAndVersion();
     column(seq, "kind", r.kind(), p.kind());
     column(seq, "name", r.name(), nv[0]);
     column(seq, "version", r.version(), nv[1]);
@@ -572,6 +565,123 @@ public final class LedgerVerifier {
     return b.append(']').toString();
   }
 
+
+  /**
+   * The records of the scan, checked in two stages. What depends on a record's bytes alone
+   * (leaf hash, canonical form, envelope, body rules: {@link SignedLogVerifier#prepare}) is done
+   * on the pool, a block at a time, while the scan reads the next blocks; each prepared block is
+   * then checked in sequence order on the scan's thread (position, chain, tree, references,
+   * stored columns and edges, checkpoints), so every failure is found and reported exactly as a
+   * record-by-record pass would, in the same order. At most {@link #BLOCKS_AHEAD} blocks wait.
+   */
+  private final class RecordStream {
+    private final long start;
+    private final List<LedgerStore.CheckpointRow> cps;
+    private final long indexed;
+    private final long dbSize;
+    final EdgeChunks edges;
+    private final StoreLookup lookup;
+    private final java.util.ArrayDeque<Block> ahead = new java.util.ArrayDeque<>();
+    private List<LedgerStore.LogRow> filling = new ArrayList<>();
+    private long fillingBytes;
+    long expected;
+    int cpAt;
+    int checked;
+    long covered;
+
+    RecordStream(long start, List<LedgerStore.CheckpointRow> cps, int cpAt, int checked,
+        long covered, long indexed, long dbSize) throws LedgerException {
+      this.start = start;
+      this.cps = cps;
+      this.indexed = indexed;
+      this.dbSize = dbSize;
+      this.edges = new EdgeChunks(start, indexed);
+      this.lookup = new StoreLookup(start);
+      this.expected = start;
+      this.cpAt = cpAt;
+      this.checked = checked;
+      this.covered = covered;
+    }
+
+    /** A block of rows being prepared on the pool. */
+    private final class Block {
+      final List<LedgerStore.LogRow> rows;
+      final SignedLogVerifier.Prepared[] prepared;
+      final Parallel.Job job;
+
+      Block(List<LedgerStore.LogRow> rows) {
+        this.rows = rows;
+        this.prepared = new SignedLogVerifier.Prepared[rows.size()];
+        this.job = parallel.forRangeAsync(rows.size(), (lo, hi) -> {
+          for (int i = lo; i < hi; i++) {
+            byte[] body = rows.get(i).body();
+            prepared[i] = SignedLogVerifier.prepare(origin, body == null ? new byte[0] : body);
+          }
+        });
+      }
+    }
+
+    void add(LedgerStore.LogRow row) throws LedgerException {
+      filling.add(row);
+      fillingBytes += row.body() == null ? 0 : row.body().length;
+      if (filling.size() >= blockRecords || fillingBytes >= BLOCK_BYTES) {
+        ahead.addLast(new Block(filling));
+        filling = new ArrayList<>();
+        fillingBytes = 0;
+        while (ahead.size() > BLOCKS_AHEAD) {
+          check(ahead.pollFirst());
+        }
+      }
+    }
+
+    void finish() throws LedgerException {
+      if (!filling.isEmpty()) {
+        ahead.addLast(new Block(filling));
+        filling = new ArrayList<>();
+      }
+      while (!ahead.isEmpty()) {
+        check(ahead.pollFirst());
+      }
+      flushSigs();
+      awaitSigs();
+    }
+
+    private void check(Block b) throws LedgerException {
+      b.job.await();
+      for (int i = 0; i < b.rows.size(); i++) {
+        check(b.rows.get(i), b.prepared[i]);
+      }
+    }
+
+    private void check(LedgerStore.LogRow row, SignedLogVerifier.Prepared prepared)
+        throws LedgerException {
+      long seq = row.seq();
+      if (seq != expected) {
+        fail(expected, FailureReason.MISSING_RECORD, seq > expected
+            ? "records " + expected + ".." + (seq - 1) + " are missing"
+            : "record " + seq + " is out of order");
+      }
+      record(seq, prepared, row, edges.take(seq), seq < indexed, lookup);
+      expected = log.range().size();
+      while (cpAt < cps.size() && cps.get(cpAt).size() <= expected) {
+        LedgerStore.CheckpointRow cpRow = cps.get(cpAt++);
+        if (cpRow.size() < expected) {
+          continue; // only reachable after an out-of-order row, already reported
+        }
+        flushSigs();
+        if (checkpoint(cpRow, log.range().root()) != null) {
+          checked++;
+          covered = Math.max(covered, cpRow.size());
+        }
+      }
+      if (pendingSigs.size() >= SIG_BATCH) {
+        flushSigs();
+      }
+      if (opts.progress().isPresent() && (expected & 4095) == 0) {
+        opts.progress().get().progress(expected - start, dbSize - start);
+      }
+    }
+  }
 
   /**
    * Earlier records for references and identities, read from the log and its index, whose

@@ -128,14 +128,49 @@ public final class SignedLogVerifier {
   public List<Hash> completed() { return completed; }
 
   /**
-   * §9 items 2-4 for the record at position {@code seq}: canonical bytes, envelope, position,
-   * chain, body rules, references. Advances the chain and the tree first.
+   * What §9 items 2-4 ask of one record's bytes alone, computed by {@link #prepare} on any
+   * thread and in any order: the leaf hash, the parsed envelope, the body rules and the names
+   * derived from the body. A rule broken here is kept, not thrown, so that {@link #record}
+   * reports it at the same point of the sequence as if it had been checked there.
    */
-  public Checked record(long seq, byte[] bytes, Lookup lookup) throws Failure {
+  public static final class Prepared {
+    private final Hash leaf;
+    private final Envelope.Parsed envelope;
+    /** Not canonical or malformed: reported before the sequence-number and chain checks. */
+    private final Failure parseFailure;
+    /** A body rule: reported after them. */
+    private final Failure bodyFailure;
+    private final List<RecordSchema.RefSlot> slots;
+    private final String[] identity;
+    private final String[] nameAndVersion;
+
+    private Prepared(Hash leaf, Envelope.Parsed envelope, Failure parseFailure, Failure bodyFailure,
+        List<RecordSchema.RefSlot> slots, String[] identity, String[] nameAndVersion) {
+      this.leaf = leaf;
+      this.envelope = envelope;
+      this.parseFailure = parseFailure;
+      this.bodyFailure = bodyFailure;
+      this.slots = slots;
+      this.identity = identity;
+      this.nameAndVersion = nameAndVersion;
+    }
+
+    public Hash leaf() {
+      return leaf;
+    }
+
+    /** The record's name and version columns as its body defines them; null unless it is valid. */
+    public String[] nameAndVersion() {
+      return nameAndVersion;
+    }
+  }
+
+  /**
+   * The checks of {@link #record} that depend on nothing but {@code bytes} and the ledger's
+   * origin: no state is read or changed, so records can be prepared in parallel.
+   */
+  public static Prepared prepare(String origin, byte[] bytes) {
     Hash leaf = MerkleTree.leafHash(bytes);
-    Hash prev = head;
-    head = leaf;
-    completed = range.append(leaf);
     JsonNode n;
     try {
       n = CanonicalJson.parse(bytes);
@@ -143,15 +178,48 @@ public final class SignedLogVerifier {
       n = null;
     }
     if (n == null || !Arrays.equals(bytes, CanonicalJson.canonicalize(n))) {
-      throw new Failure(FailureReason.NOT_CANONICAL, "the stored record bytes are not RFC 8785 canonical JSON");
+      return new Prepared(leaf, null, new Failure(FailureReason.NOT_CANONICAL,
+          "the stored record bytes are not RFC 8785 canonical JSON"), null, null, null, null);
     }
     Envelope.Parsed p;
     try {
       p = Envelope.parse(n);
       Envelope.checkFields(p);
     } catch (FormatException e) {
-      throw new Failure(FailureReason.MALFORMED_RECORD, e.getMessage());
+      return new Prepared(leaf, null, new Failure(FailureReason.MALFORMED_RECORD, e.getMessage()),
+          null, null, null, null);
     }
+    List<RecordSchema.RefSlot> slots;
+    try {
+      slots = RecordSchema.validate(RecordKind.of(p.kind()), p.body());
+      RecordSchema.checkKeyOrigin(p.kind(), p.body(), origin);
+    } catch (InvalidRecordException e) {
+      return new Prepared(leaf, p, null, new Failure(FailureReason.INVALID_RECORD, e.getMessage()),
+          null, null, null);
+    }
+    return new Prepared(leaf, p, null, null, slots, RecordSchema.identity(p.kind(), p.body()),
+        RecordSchema.nameAndVersion(p.kind(), p.body()));
+  }
+
+  /** {@link #record(long, Prepared, Lookup)} of bytes prepared on this thread. */
+  public Checked record(long seq, byte[] bytes, Lookup lookup) throws Failure {
+    return record(seq, prepare(origin, bytes), lookup);
+  }
+
+  /**
+   * §9 items 2-4 for the record at position {@code seq}: canonical bytes, envelope, position,
+   * chain, body rules, references. Advances the chain and the tree first. Records must come in
+   * sequence order; {@code r} may have been prepared on any thread.
+   */
+  public Checked record(long seq, Prepared r, Lookup lookup) throws Failure {
+    Hash leaf = r.leaf;
+    Hash prev = head;
+    head = leaf;
+    completed = range.append(leaf);
+    if (r.parseFailure != null) {
+      throw r.parseFailure;
+    }
+    Envelope.Parsed p = r.envelope;
     if (p.seq() != seq) {
       throw new Failure(FailureReason.SEQ_MISMATCH, "the record says it is number " + p.seq());
     }
@@ -159,22 +227,18 @@ public final class SignedLogVerifier {
       throw new Failure(FailureReason.CHAIN_BROKEN, "prev is " + p.prev().hex() + " but record "
           + (seq - 1) + " hashes to " + prev.hex());
     }
-    List<Edge> edges = new ArrayList<>();
-    List<RecordSchema.RefSlot> slots;
-    try {
-      slots = RecordSchema.validate(RecordKind.of(p.kind()), p.body());
-      RecordSchema.checkKeyOrigin(p.kind(), p.body(), origin);
-    } catch (InvalidRecordException e) {
-      throw new Failure(FailureReason.INVALID_RECORD, e.getMessage());
+    if (r.bodyFailure != null) {
+      throw r.bodyFailure;
     }
-    for (RecordSchema.RefSlot slot : slots) {
+    List<Edge> edges = new ArrayList<>();
+    for (RecordSchema.RefSlot slot : r.slots) {
       edges.add(Edge.of(seq, slot, reference(seq, slot, lookup)));
     }
     String cycle = Edge.cycle(seq, edges, node -> lookup.downstream(node, seq));
     if (cycle != null) {
       throw new Failure(FailureReason.BAD_REFERENCE, cycle);
     }
-    String[] id = RecordSchema.identity(p.kind(), p.body());
+    String[] id = r.identity;
     if (id != null) {
       Earlier e = lookup.sameIdentity(p.kind(), id[0], id[1], seq);
       if (e != null && !Arrays.equals(e.body(), CanonicalJson.canonicalize(p.body()))) {
