@@ -224,10 +224,25 @@ public final class CanonicalJson {
       return false;
     }
     try {
-      return Arrays.equals(utf8, canonicalize(parse(utf8)));
+      return isCanonicalForm(utf8, parse(utf8));
     } catch (InvalidRecordException e) {
       return false;
     }
+  }
+
+  /**
+   * True iff {@code utf8} is byte for byte the RFC 8785 form of {@code node}, the tree {@link
+   * #parse(byte[])} read from it: {@code Arrays.equals(utf8, canonicalize(node))} without
+   * growing a buffer or copying the result.
+   *
+   * @throws IllegalArgumentException as {@link #canonicalize(JsonNode)}
+   */
+  public static boolean isCanonicalForm(byte[] utf8, JsonNode node) {
+    Objects.requireNonNull(utf8, "utf8");
+    Objects.requireNonNull(node, "node");
+    Utf8Sink out = new Utf8Sink(utf8.length + 1);
+    write(node, out, 1);
+    return out.len == utf8.length && Arrays.equals(out.buf, 0, out.len, utf8, 0, utf8.length);
   }
 
   /**
@@ -514,7 +529,9 @@ public final class CanonicalJson {
           // RFC 8785 §3.2.3: sort by the UTF-16 code units of the names, which is exactly
           // String.compareTo, recursively; arrays keep their order.
           List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
-          members.sort(Map.Entry.comparingByKey());
+          if (!sorted(members)) { // a tree parsed from canonical bytes already is
+            members.sort(Map.Entry.comparingByKey());
+          }
           out.write('{');
           for (int i = 0; i < members.size(); i++) {
             if (i > 0) {
@@ -556,6 +573,15 @@ public final class CanonicalJson {
         throw new IllegalArgumentException(
             "JSON canonicalization cannot represent a " + node.getNodeType() + " node");
     }
+  }
+
+  private static boolean sorted(List<Map.Entry<String, JsonNode>> members) {
+    for (int i = 1; i < members.size(); i++) {
+      if (members.get(i - 1).getKey().compareTo(members.get(i).getKey()) > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void checkDepth(int depth) {

@@ -171,6 +171,25 @@ class CanonicalJsonPropertiesTest {
         .isEqualTo(CanonicalJson.canonicalize(document));
   }
 
+  /**
+   * The verifier's comparison without a copy says exactly what comparing with the canonical
+   * bytes says, for canonical bytes and for every other spelling of the same data.
+   */
+  @TestFactory
+  Stream<DynamicTest> canonicalFormComparisonAgreesWithCanonicalize() {
+    return SeededTrials.check(500, g -> {
+      JsonNode document = randomValue(g, 0);
+      byte[] canonical = CanonicalJson.canonicalize(document);
+      byte[] messy = new MessyWriter(new Random(g.nextLong())).write(document).getBytes(UTF_8);
+      for (byte[] bytes : new byte[][] {canonical, messy}) {
+        JsonNode parsed = CanonicalJson.parse(bytes);
+        assertThat(CanonicalJson.isCanonicalForm(bytes, parsed))
+            .isEqualTo(java.util.Arrays.equals(bytes, CanonicalJson.canonicalize(parsed)));
+      }
+      assertThat(CanonicalJson.isCanonicalForm(canonical, CanonicalJson.parse(canonical))).isTrue();
+    });
+  }
+
   /** Arbitrary bytes are either parsed or rejected with the checked exception; never a crash. */
   @TestFactory
   Stream<DynamicTest> garbageIsRejectedCleanly() {

@@ -177,7 +177,7 @@ public final class SignedLogVerifier {
     } catch (InvalidRecordException e) {
       n = null;
     }
-    if (n == null || !Arrays.equals(bytes, CanonicalJson.canonicalize(n))) {
+    if (n == null || !CanonicalJson.isCanonicalForm(bytes, n)) {
       return new Prepared(leaf, null, new Failure(FailureReason.NOT_CANONICAL,
           "the stored record bytes are not RFC 8785 canonical JSON"), null, null, null, null);
     }
