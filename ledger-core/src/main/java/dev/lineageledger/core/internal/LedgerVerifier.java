@@ -30,8 +30,8 @@ import java.util.Objects;
  * Full and incremental verification of a stored ledger (docs/FORMAT.md §9): streams records,
  * edges and checkpoints in sequence order from one read snapshot of a {@link LedgerStore} and
  * feeds the signed data to the {@link SignedLogVerifier}, which owns every rule about it. What
- * this class adds is the store's side: checking per-record signatures in parallel, and
- * cross-checking every stored derived value (leaf hash, columns, edges, index, tree nodes,
+ * this class adds is the store's side: preparing records (hash, parse, body rules) and checking
+ * per-record signatures in parallel blocks, and cross-checking every stored derived value (leaf hash, columns, edges, index, tree nodes,
  * checkpoint rows) against what the signed bytes say. Memory is constant in the ledger size.
  */
 public final class LedgerVerifier {
