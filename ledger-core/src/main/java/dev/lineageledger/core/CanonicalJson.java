@@ -231,6 +231,18 @@ public final class CanonicalJson {
   }
 
   /**
+   * The tree of {@code utf8} when the bytes are RFC 8785 canonical JSON, read in one pass that
+   * checks the canonical form as it goes (for stored records, which are expected to be); null
+   * when they are not canonical, and for the rare canonical integers beyond 2<sup>53</sup>,
+   * which only {@link #parse(byte[])} with {@link #isCanonicalForm} decides. A tree returned is
+   * equal to what {@code parse(utf8)} returns, and {@code isCanonicalForm(utf8, tree)} holds.
+   * Never throws for any input.
+   */
+  public static JsonNode parseCanonical(byte[] utf8) {
+    return utf8 == null ? null : CanonicalReader.read(utf8);
+  }
+
+  /**
    * True iff {@code utf8} is byte for byte the RFC 8785 form of {@code node}, the tree {@link
    * #parse(byte[])} read from it: {@code Arrays.equals(utf8, canonicalize(node))} without
    * growing a buffer or copying the result.

@@ -190,6 +190,64 @@ class CanonicalJsonPropertiesTest {
     });
   }
 
+  /**
+   * The verifier's one-pass reader reads every canonical document as the full parser does; it
+   * may leave only documents holding integers beyond 2^53 to the full parser.
+   */
+  @TestFactory
+  Stream<DynamicTest> onePassReaderReadsCanonicalBytesAsTheParserDoes() {
+    return SeededTrials.check(1000, g -> {
+      byte[] canonical = CanonicalJson.canonicalize(randomValue(g, 0));
+      JsonNode full = CanonicalJson.parse(canonical);
+      JsonNode fast = CanonicalJson.parseCanonical(canonical);
+      if (fast == null) {
+        assertThat(hasIntegerBeyond2To53(full)).as(new String(canonical, UTF_8)).isTrue();
+      } else {
+        assertThat(fast).isEqualTo(full);
+      }
+    });
+  }
+
+  /**
+   * Whatever the one-pass reader accepts is canonical and reads as the full parser reads it:
+   * other spellings, near-misses and single-byte changes of canonical documents.
+   */
+  @TestFactory
+  Stream<DynamicTest> onePassReaderAcceptsNothingButCanonicalBytes() {
+    return SeededTrials.check(3000, g -> {
+      byte[] input;
+      switch (g.nextInt(3)) {
+        case 0 -> input = new MessyWriter(new Random(g.nextLong())).write(randomValue(g, 0))
+            .getBytes(UTF_8);
+        case 1 -> input = almostJson(g);
+        default -> {
+          input = CanonicalJson.canonicalize(randomValue(g, 0));
+          if (input.length > 0) {
+            input[g.nextInt(input.length)] = (byte) g.nextInt(256);
+          }
+        }
+      }
+      JsonNode fast = CanonicalJson.parseCanonical(input);
+      if (fast != null) {
+        assertThat(CanonicalJson.isCanonical(input)).as(new String(input, UTF_8)).isTrue();
+        assertThat(fast).isEqualTo(CanonicalJson.parse(input));
+      }
+    });
+  }
+
+  private static boolean hasIntegerBeyond2To53(JsonNode n) {
+    if (n.isContainerNode()) {
+      for (JsonNode c : n) {
+        if (hasIntegerBeyond2To53(c)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return n.isDouble() && Math.abs(n.doubleValue()) > 0x1p53
+        && CanonicalJson.formatNumber(n.doubleValue()).matches("-?[0-9]+");
+  }
+
   /** Arbitrary bytes are either parsed or rejected with the checked exception; never a crash. */
   @TestFactory
   Stream<DynamicTest> garbageIsRejectedCleanly() {

@@ -639,4 +639,44 @@ class CanonicalJsonTest {
       return in.readAllBytes();
     }
   }
+
+  /** The one-pass reader: canonical spellings accepted, every near-miss left to the parser. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "{}", "[]", "\"\"", "0", "-1", "9007199254740992", "1.5", "1e+21", "5e-324", "true",
+      "null", "{\"a\":1,\"b\":[true,false,null]}", "\"\\\"\\\\\\b\\t\\n\\f\\r\\u0000\\u001f\"",
+      "\"\u007f\u00e9\u20ac\ud83d\ude00\"", "{\"\":0,\"a\":0,\"\u00e9\":0,\"\ud83d\ude00\":0,\"\uff61\":0}"})
+  void onePassReaderAcceptsCanonicalSpellings(String json) throws Exception {
+    byte[] bytes = json.getBytes(UTF_8);
+    assertThat(CanonicalJson.isCanonical(bytes)).as(json).isTrue();
+    assertThat(CanonicalJson.parseCanonical(bytes)).as(json).isEqualTo(CanonicalJson.parse(bytes));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "", " 0", "0 ", "{ }", "[1, 2]", "{\"b\":1,\"a\":2}", "{\"a\":1,\"a\":1}", "-0", "01",
+      "1.0", "1E+21", "1e21", "0.50", "+1", "\"\\u0008\"", "\"\\u000A\"", "\"\\u0041\"",
+      "\"\\/\"", "tru", "nul", "[1,]", "{\"a\"}", "\"abc", "9007199254740994",
+      "100000000000000000000"})
+  void onePassReaderLeavesEverythingElseToTheParser(String json) {
+    assertThat(CanonicalJson.parseCanonical(json.getBytes(UTF_8))).as(json).isNull();
+  }
+
+  @org.junit.jupiter.api.Test
+  void onePassReaderRefusesBadUtf8AndDeepNesting() {
+    byte[][] bad = {
+      {'"', (byte) 0xC0, (byte) 0x80, '"'}, // overlong NUL
+      {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'}, // an encoded surrogate
+      {'"', (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80, '"'}, // beyond U+10FFFF
+      {'"', (byte) 0xE2, (byte) 0x82, '"'}, // truncated
+      {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '0'}, // byte order mark
+    };
+    for (byte[] b : bad) {
+      assertThat(CanonicalJson.parseCanonical(b)).isNull();
+    }
+    String deepest = "[".repeat(CanonicalJson.MAX_DEPTH) + "]".repeat(CanonicalJson.MAX_DEPTH);
+    assertThat(CanonicalJson.parseCanonical(deepest.getBytes(UTF_8))).isNotNull();
+    String deeper = "[" + deepest + "]";
+    assertThat(CanonicalJson.parseCanonical(deeper.getBytes(UTF_8))).isNull();
+  }
 }

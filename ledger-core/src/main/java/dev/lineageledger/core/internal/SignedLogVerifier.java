@@ -171,13 +171,18 @@ public final class SignedLogVerifier {
    */
   public static Prepared prepare(String origin, byte[] bytes) {
     Hash leaf = MerkleTree.leafHash(bytes);
-    JsonNode n;
-    try {
-      n = CanonicalJson.parse(bytes);
-    } catch (InvalidRecordException e) {
-      n = null;
+    JsonNode n = CanonicalJson.parseCanonical(bytes); // one pass; null: the full parser decides
+    if (n == null) {
+      try {
+        n = CanonicalJson.parse(bytes);
+      } catch (InvalidRecordException e) {
+        n = null;
+      }
+      if (n != null && !CanonicalJson.isCanonicalForm(bytes, n)) {
+        n = null;
+      }
     }
-    if (n == null || !CanonicalJson.isCanonicalForm(bytes, n)) {
+    if (n == null) {
       return new Prepared(leaf, null, new Failure(FailureReason.NOT_CANONICAL,
           "the stored record bytes are not RFC 8785 canonical JSON"), null, null, null, null);
     }
