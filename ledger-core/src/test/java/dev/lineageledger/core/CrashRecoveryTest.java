@@ -164,13 +164,19 @@ class CrashRecoveryTest {
      */
     Writer(Path ledger, Path keyFile, Durability d, long seed, String prefix, Path prior,
         String profile, long startSize, Path stderr, long limit) throws Exception {
+      this(ledger.toString(), keyFile, d, seed, prefix, prior, profile, startSize, stderr, limit);
+    }
+
+    /** As above, on a ledger at a path or a PostgreSQL location. */
+    Writer(String ledger, Path keyFile, Durability d, long seed, String prefix, Path prior,
+        String profile, long startSize, Path stderr, long limit) throws Exception {
       this.exclusive = startSize >= 0;
       this.nextSeq = Math.max(0, startSize);
       this.stderr = stderr;
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+      process = ProcessTest.childJvm(ledger, java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
           "-cp", System.getProperty("java.class.path"), StreamWriter.class.getName(),
-          ledger.toString(), keyFile.toString(), d.name(), Long.toHexString(seed), prefix,
+          ledger, keyFile.toString(), d.name(), Long.toHexString(seed), prefix,
           prior == null ? "-" : prior.toString(), profile, String.valueOf(limit),
           exclusive ? "now" : "wait")
           .redirectError(stderr.toFile()).start();
