@@ -516,7 +516,7 @@ public final class PostgresLedgerStore implements LedgerStore {
       LedgerStorageException le = fail(c, "cannot index", e);
       rollbackQuietly(c);
       throw le;
-    } catch (LedgerException | RuntimeException e) {
+    } catch (RuntimeException e) {
       rollbackQuietly(c);
       throw e;
     }
