@@ -158,7 +158,7 @@ class ProcessTest {
   void sigkillMidAppendToPostgresLosesNothingAcknowledged(SigningMode mode, Durability durability)
       throws Exception {
     killRounds(TestLedgers.postgresLocation(), mode, durability,
-        Integer.getInteger("ledger.crash.pgRounds", 5));
+        Integer.getInteger("ledger.crash.pgRounds", 4));
   }
 
   private void killRounds(String ledger, SigningMode mode, Durability durability, int rounds)
@@ -222,11 +222,11 @@ class ProcessTest {
 
   /** The same on one PostgreSQL ledger (the writers could as well be on three machines). */
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource({"CHECKPOINT_ONLY, FSYNC", "PER_RECORD, OS_BUFFERED"})
+  @CsvSource({"CHECKPOINT_ONLY, FSYNC"})
   void threeProcessesAppendingToPostgresStayContiguous(SigningMode mode, Durability durability)
       throws Throwable {
     threeWriters(TestLedgers.postgresLocation(), mode, durability,
-        Long.getLong("ledger.processes.pgRecords", 700));
+        Long.getLong("ledger.processes.pgRecords", 500));
   }
 
   /** Three writer processes on {@code location} (null: a new file). */
