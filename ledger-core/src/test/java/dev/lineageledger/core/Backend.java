@@ -24,6 +24,36 @@ enum Backend {
         : TestLedgers.postgresLocation();
   }
 
+  /** Tables of a ledger, in an order that keeps a copy's references valid. */
+  private static final List<String> TABLES = List.of("schema_version", "ledger_meta", "records",
+      "checkpoints", "checkpoint_signatures", "record_index", "hash_index", "edges",
+      "index_state", "write_lock", "sync_state");
+
+  /**
+   * A copy of the ledger at {@code location}, every row as stored (for attacks on copies of one
+   * pristine ledger). A PostgreSQL copy has the tables, keys and indexes, not the triggers.
+   */
+  String copyOf(String location, Path dir) throws Exception {
+    String copy = newLocation(dir);
+    if (this == SQLITE) {
+      java.nio.file.Files.copy(Path.of(location), Path.of(copy));
+      return copy;
+    }
+    PostgresLocation from = PostgresLocation.parse(location);
+    String to = PostgresLocation.parse(copy).schema();
+    try (Connection c = PostgresServer.shared().connect(from.database());
+        Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA " + to);
+      for (String t : TABLES) {
+        s.execute("CREATE TABLE " + to + "." + t + " (LIKE " + from.schema() + "." + t
+            + " INCLUDING ALL)");
+        s.execute("INSERT INTO " + to + "." + t + " OVERRIDING SYSTEM VALUE SELECT * FROM "
+            + from.schema() + "." + t);
+      }
+    }
+    return copy;
+  }
+
   /** A connection to a ledger's tables as their owner (the superuser); triggers stay on. */
   static Connection connect(String location) throws Exception {
     if (!PostgresLocation.isPostgres(location)) {

@@ -142,12 +142,13 @@ class LedgerOnBothStoresTest {
     List<String> missed = new ArrayList<>();
     int tried = 0;
     for (SigningMode mode : SigningMode.values()) {
+      String pristine = pristine(backend, mode);
       for (Attack k : attacks()) {
         if (k.mode() != mode) {
           continue;
         }
         tried++;
-        String location = pristine(backend, mode);
+        String location = backend.copyOf(pristine, dir);
         try (Connection c = Backend.tamper(location); Statement s = c.createStatement()) {
           for (String q : k.sql()) {
             s.execute(q);
@@ -157,7 +158,7 @@ class LedgerOnBothStoresTest {
       }
       // A body edited in place: one byte of record 6's canonical bytes.
       tried++;
-      String location = pristine(backend, mode);
+      String location = backend.copyOf(pristine, dir);
       try (Connection c = Backend.tamper(location)) {
         byte[] body;
         try (Statement s = c.createStatement();

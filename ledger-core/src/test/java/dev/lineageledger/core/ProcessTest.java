@@ -158,7 +158,7 @@ class ProcessTest {
   void sigkillMidAppendToPostgresLosesNothingAcknowledged(SigningMode mode, Durability durability)
       throws Exception {
     killRounds(TestLedgers.postgresLocation(), mode, durability,
-        Integer.getInteger("ledger.crash.pgRounds", 4));
+        Integer.getInteger("ledger.crash.pgRounds", 3));
   }
 
   private void killRounds(String ledger, SigningMode mode, Durability durability, int rounds)
@@ -226,7 +226,7 @@ class ProcessTest {
   void threeProcessesAppendingToPostgresStayContiguous(SigningMode mode, Durability durability)
       throws Throwable {
     threeWriters(TestLedgers.postgresLocation(), mode, durability,
-        Long.getLong("ledger.processes.pgRecords", 500));
+        Long.getLong("ledger.processes.pgRecords", 300));
   }
 
   /** Three writer processes on {@code location} (null: a new file). */

@@ -235,7 +235,8 @@ public final class PostgresServer {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
     while (true) {
-      try (Connection c = connect("postgres")) {
+      try {
+        connect("postgres").close();
         process = p;
         return;
       } catch (SQLException e) {
