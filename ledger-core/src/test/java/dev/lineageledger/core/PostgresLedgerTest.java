@@ -175,6 +175,54 @@ class PostgresLedgerTest {
   }
 
   @Test
+  void aServerRestartWhileAWriterWaitsLosesNothingAndTheWriterGoesOn() throws Exception {
+    String location = TestLedgers.postgresLocation();
+    PostgresLocation loc = PostgresLocation.parse(location);
+    t.create(location, SigningMode.PER_RECORD).close();
+    try (Ledger l = Ledger.open(location, t.options().busyTimeoutMillis(30_000).build())) {
+      TestLedgers.pipeline(l, 1);
+      Connection holder = Backend.connect(location);
+      holder.setAutoCommit(false);
+      try (Statement s = holder.createStatement()) {
+        s.executeQuery("SELECT id FROM write_lock FOR UPDATE").close();
+      }
+      CompletableFuture<Receipt> waiting = l.appendAsync(TestLedgers.dataset("w", "1", 1));
+      boolean seen = false;
+      for (int i = 0; i < 200 && !seen; i++) {
+        Thread.sleep(25);
+        try (Connection admin = pg.connect(loc.database()); Statement s = admin.createStatement();
+            ResultSet r = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname ="
+                + " current_database() AND application_name = 'lineage-ledger'"
+                + " AND wait_event_type = 'Lock'")) {
+          r.next();
+          seen = r.getInt(1) == 1;
+        }
+      }
+      assertThat(seen).as("the writer waits for the lock").isTrue();
+      pg.restart(); // every connection dropped, the holder's included: its lock is gone
+      holder.close();
+      long expected = 9;
+      try {
+        // The writer's transaction restarts once on a new connection: depending on how soon
+        // the server accepts connections again, the append commits or fails in one line.
+        assertThat(waiting.get(60, TimeUnit.SECONDS).seq()).isEqualTo(9);
+        expected = 10;
+      } catch (java.util.concurrent.ExecutionException e) {
+        // Failing on the old connection, or on the new one while the server was still down.
+        assertThat(e.getCause()).isInstanceOf(LedgerStorageException.class)
+            .hasMessageMatching("cannot (append|connect) to " + java.util.regex.Pattern.quote(location)
+                + ": [^\n]+");
+      }
+      System.out.printf("server restart while a writer waited: its append %s%n", expected == 10
+          ? "committed on a new connection" : "failed in one line");
+      assertThat(l.size()).isEqualTo(expected);
+      assertThat(l.append(TestLedgers.dataset("after", "1", 2)).seq()).isEqualTo(expected);
+      l.checkpoint();
+      assertThat(l.verify(t.verifyOptions()).coveredSize()).isEqualTo(expected + 1);
+    }
+  }
+
+  @Test
   void aConnectionDroppedMidTransactionFailsTheBatchWholeAndTheNextOneCommits() throws Exception {
     String location = TestLedgers.postgresLocation();
     PostgresLocation loc = PostgresLocation.parse(location);
