@@ -7,13 +7,18 @@ package dev.lineageledger.core;
 public enum Durability {
   /**
    * Each commit group is fsync'd before its receipts are returned (SQLite WAL, {@code
-   * synchronous=FULL}): acknowledged records survive a process crash and power loss.
+   * synchronous=FULL}; PostgreSQL {@code synchronous_commit=on}): acknowledged records survive
+   * a process crash and power loss.
    */
   FSYNC,
   /**
    * Commits reach the operating system but are not fsync'd ({@code synchronous=NORMAL}):
    * acknowledged records survive a crash of this process; the last commits before a power loss
-   * or kernel crash may be lost (never half-written: the ledger stays a consistent prefix).
+   * or kernel crash may be lost (never half-written: the ledger stays a consistent prefix). On
+   * PostgreSQL ({@code synchronous_commit=off}) the commit is acknowledged before the server
+   * flushes its WAL: a crash of this process loses nothing, a crash of the database server or
+   * its machine may lose the last commits (at most about three {@code wal_writer_delay}s, 0.6 s
+   * by default), again only as a consistent prefix.
    */
   OS_BUFFERED
 }

@@ -6,6 +6,8 @@ import dev.lineageledger.core.internal.KeyHistory;
 import dev.lineageledger.core.internal.LedgerStore;
 import dev.lineageledger.core.internal.LedgerVerifier;
 import dev.lineageledger.core.internal.LedgerWriter;
+import dev.lineageledger.core.internal.PostgresLedgerStore;
+import dev.lineageledger.core.internal.PostgresLocation;
 import dev.lineageledger.core.internal.ProofBuilder;
 import dev.lineageledger.core.internal.RefResolver;
 import dev.lineageledger.core.internal.SignedHistory;
@@ -22,22 +24,31 @@ import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 
 /**
- * An append-only, hash-chained, Merkle-committed ledger of lineage records in one SQLite file.
- * A thin facade: storage is behind an internal store interface, appends go through one writer.
- * Thread-safe: any number of threads may append concurrently (their records are group-committed
- * by one writer thread) and query at the same time. Several processes may append to one file.
+ * An append-only, hash-chained, Merkle-committed ledger of lineage records, in one SQLite file
+ * or in one schema of a PostgreSQL database (same records, checkpoints, proofs and
+ * verification). A thin facade: storage is behind an internal store interface, appends go
+ * through one writer. Thread-safe: any number of threads may append concurrently (their
+ * records are group-committed by one writer thread) and query at the same time. Several
+ * processes may append to one file; any number of processes on any machines to one PostgreSQL
+ * ledger.
  *
  * <pre>{@code
  * try (Ledger ledger = Ledger.open(path, LedgerOptions.builder().checkpointSigner(key).build())) {
  *   Receipt r = ledger.append(RecordDraft.fromJson(json));
  * }
  * }</pre>
+ *
+ * <p>A location is a file path or {@code postgresql://USER@HOST[:PORT]/DATABASE[?schema=NAME]}
+ * (docs/FORMAT.md §7.3); the password of a PostgreSQL ledger comes from {@link
+ * LedgerOptions#passwordSupplier()}, never from the location.
  */
 public final class Ledger implements AutoCloseable {
   /** docs/FORMAT.md §5: 1..255 printable ASCII characters, no space, no '+' anywhere. */
   private static final Pattern ORIGIN = Pattern.compile("[\\x21-\\x7e&&[^+]]{1,255}");
 
+  /** The file of a file ledger; null for a PostgreSQL ledger. */
   private final Path path;
+  private final String location;
   private final String origin;
   private final SigningMode mode;
   private final LedgerStore store;
@@ -48,6 +59,7 @@ public final class Ledger implements AutoCloseable {
   private Ledger(Path path, LedgerOptions options, LedgerStore store, boolean checkKeyHistory)
       throws LedgerException {
     this.path = path;
+    this.location = store.location();
     this.store = store;
     boolean writable = !store.isReadOnly();
     Map<String, String> meta;
@@ -58,26 +70,26 @@ public final class Ledger implements AutoCloseable {
     String m = meta.get("signing_mode");
     if (origin == null || m == null) {
       throw new LedgerStorageException(LedgerStorageException.Reason.NOT_A_LEDGER,
-          path + " is missing its ledger metadata (origin, signing_mode)", null);
+          location + " is missing its ledger metadata (origin, signing_mode)", null);
     }
     try {
       this.mode = SigningMode.fromId(m);
     } catch (IllegalArgumentException e) {
       throw new LedgerStorageException(LedgerStorageException.Reason.CORRUPT,
-          path + " has an unknown signing mode '" + dev.lineageledger.core.internal.TextRules.escape(m) + "' in ledger_meta", null);
+          location + " has an unknown signing mode '" + dev.lineageledger.core.internal.TextRules.escape(m) + "' in ledger_meta", null);
     }
     // docs/FORMAT.md §7.1: nothing signs ledger_meta, so its fixed values are checked on open
     // and everything else in it is re-derived from signed data (verification, SignedHistory).
     if (!"lineage-ledger".equals(meta.get("format"))
         || !String.valueOf(Envelope.FORMAT_VERSION).equals(meta.get("format_version"))) {
-      throw new LedgerStorageException(LedgerStorageException.Reason.CORRUPT, path
+      throw new LedgerStorageException(LedgerStorageException.Reason.CORRUPT, location
           + " has ledger_meta format '" + dev.lineageledger.core.internal.TextRules.escape(meta.get("format")) + "' version '"
           + dev.lineageledger.core.internal.TextRules.escape(meta.get("format_version")) + "'; this build reads lineage-ledger"
           + " version " + Envelope.FORMAT_VERSION, null);
     }
     if (writable && !ORIGIN.matcher(origin).matches()) {
       // A writer would sign checkpoints naming it; verification reports it (ledger-meta).
-      throw new LedgerStorageException(LedgerStorageException.Reason.CORRUPT, path
+      throw new LedgerStorageException(LedgerStorageException.Reason.CORRUPT, location
           + " has an invalid origin '" + dev.lineageledger.core.internal.TextRules.escape(origin)
           + "' in ledger_meta (docs/FORMAT.md §5)", null);
     }
@@ -87,7 +99,7 @@ public final class Ledger implements AutoCloseable {
       options.recordSigner().filter(k -> !signing.contains(k.verifierKey()))
           .ifPresent(k -> signing.add(k.verifierKey()));
       try (LedgerStore.Reader r = store.read()) {
-        SignedHistory.checkWriter(r, path.toString(), origin, mode, signing);
+        SignedHistory.checkWriter(r, location, origin, mode, signing);
       }
     }
     this.writer = writable
@@ -100,6 +112,30 @@ public final class Ledger implements AutoCloseable {
    */
   public static Ledger create(Path path, String origin, SigningMode mode, LedgerOptions options)
       throws LedgerException {
+    SqliteLedgerStore.create(path, options.durability(), options.busyTimeoutMillis(),
+        newMeta(origin, mode, options)).close();
+    return open(path, options);
+  }
+
+  /**
+   * Creates a new ledger at {@code location}: a file path, or a PostgreSQL schema ({@code
+   * postgresql://USER@HOST[:PORT]/DATABASE[?schema=NAME]}, created with the ledger's tables in
+   * one transaction; it must not exist yet).
+   */
+  public static Ledger create(String location, String origin, SigningMode mode,
+      LedgerOptions options) throws LedgerException {
+    if (!PostgresLocation.isPostgres(location)) {
+      return create(Path.of(location), origin, mode, options);
+    }
+    PostgresLedgerStore.create(PostgresLocation.parse(location), options.durability(),
+        options.busyTimeoutMillis(), options.passwordSupplier(), newMeta(origin, mode, options))
+        .close();
+    return open(location, options);
+  }
+
+  /** The ledger_meta rows of a new ledger (docs/FORMAT.md §7.1), after checking its origin. */
+  private static List<String[]> newMeta(String origin, SigningMode mode, LedgerOptions options)
+      throws InvalidRecordException {
     if (origin == null || !ORIGIN.matcher(origin).matches()) {
       throw new InvalidRecordException("origin", "must be 1..255 printable ASCII characters without"
           + " spaces or '+', like example.com/ml/ledger");
@@ -107,18 +143,22 @@ public final class Ledger implements AutoCloseable {
     if (options.isReadOnly()) {
       throw new IllegalArgumentException("cannot create a ledger read-only");
     }
-    SqliteLedgerStore.create(path, options.durability(), options.busyTimeoutMillis(), List.of(
+    return List.of(
         new String[] {"format", "lineage-ledger"},
         new String[] {"format_version", String.valueOf(Envelope.FORMAT_VERSION)},
         new String[] {"origin", origin},
         new String[] {"signing_mode", mode.id()},
-        new String[] {"created", Envelope.formatTime(Instant.now())})).close();
-    return open(path, options);
+        new String[] {"created", Envelope.formatTime(Instant.now())});
   }
 
   /** Opens an existing ledger file. */
   public static Ledger open(Path path, LedgerOptions options) throws LedgerException {
     return open(path, options, true);
+  }
+
+  /** Opens an existing ledger: a file path or a PostgreSQL location (see {@link #create(String, String, SigningMode, LedgerOptions)}). */
+  public static Ledger open(String location, LedgerOptions options) throws LedgerException {
+    return open(location, options, true);
   }
 
   /**
@@ -129,10 +169,25 @@ public final class Ledger implements AutoCloseable {
     return open(path, options, false);
   }
 
+  private static Ledger open(String location, LedgerOptions options, boolean checkKeyHistory)
+      throws LedgerException {
+    if (!PostgresLocation.isPostgres(location)) {
+      return open(Path.of(location), options, checkKeyHistory);
+    }
+    LedgerStore store = PostgresLedgerStore.open(PostgresLocation.parse(location),
+        options.durability(), options.busyTimeoutMillis(), options.passwordSupplier(),
+        options.isReadOnly());
+    return open(null, options, store, checkKeyHistory);
+  }
+
   private static Ledger open(Path path, LedgerOptions options, boolean checkKeyHistory)
       throws LedgerException {
-    LedgerStore store = SqliteLedgerStore.open(path, options.durability(),
-        options.busyTimeoutMillis(), options.isReadOnly());
+    return open(path, options, SqliteLedgerStore.open(path, options.durability(),
+        options.busyTimeoutMillis(), options.isReadOnly()), checkKeyHistory);
+  }
+
+  private static Ledger open(Path path, LedgerOptions options, LedgerStore store,
+      boolean checkKeyHistory) throws LedgerException {
     try {
       return new Ledger(path, options, store, checkKeyHistory);
     } catch (LedgerException | RuntimeException e) {
@@ -141,8 +196,24 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
+  /**
+   * The file of a file ledger.
+   *
+   * @throws IllegalStateException for a PostgreSQL ledger, which has no file: see {@link #location()}
+   */
   public Path path() {
+    if (path == null) {
+      throw new IllegalStateException(location + " is a PostgreSQL ledger: it has no file");
+    }
     return path;
+  }
+
+  /**
+   * Where the ledger is, for messages: its file path, or its PostgreSQL location ({@code
+   * postgresql://USER@HOST:PORT/DATABASE?schema=NAME}), never with a password.
+   */
+  public String location() {
+    return location;
   }
 
   public String origin() {
@@ -587,7 +658,7 @@ public final class Ledger implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Ledger[" + path + ", origin " + origin + ", " + mode.id() + "]";
+    return "Ledger[" + location + ", origin " + origin + ", " + mode.id() + "]";
   }
 
 }

@@ -1,6 +1,7 @@
 package dev.lineageledger.core;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * How a ledger is opened: keys, durability, group-commit and checkpoint policy. Immutable; use
@@ -18,6 +19,7 @@ public final class LedgerOptions {
   private final int signingThreads;
   private final boolean readOnly;
   private final boolean checkpointOnClose;
+  private final Supplier<char[]> passwordSupplier;
 
   private LedgerOptions(Builder b) {
     this.checkpointSigner = b.checkpointSigner;
@@ -30,6 +32,7 @@ public final class LedgerOptions {
     this.signingThreads = b.signingThreads;
     this.readOnly = b.readOnly;
     this.checkpointOnClose = b.checkpointOnClose;
+    this.passwordSupplier = b.passwordSupplier;
   }
 
   public static Builder builder() {
@@ -83,6 +86,22 @@ public final class LedgerOptions {
     return checkpointOnClose;
   }
 
+  /**
+   * Where the password of a PostgreSQL ledger comes from: called for every new connection, so
+   * that a token provider (Entra ID) can hand out a current token each time. Returns null for
+   * no password. Default: the {@code PGPASSWORD} environment variable, read at each call. Not
+   * used by file ledgers.
+   */
+  public Supplier<char[]> passwordSupplier() {
+    return passwordSupplier;
+  }
+
+  /** {@code PGPASSWORD} as libpq reads it, or null when unset. */
+  private static char[] environmentPassword() {
+    String pw = System.getenv("PGPASSWORD");
+    return pw == null ? null : pw.toCharArray();
+  }
+
   public static final class Builder {
     private Signer checkpointSigner;
     private Signer recordSigner;
@@ -94,6 +113,7 @@ public final class LedgerOptions {
     private int signingThreads = Runtime.getRuntime().availableProcessors();
     private boolean readOnly;
     private boolean checkpointOnClose = true;
+    private Supplier<char[]> passwordSupplier = LedgerOptions::environmentPassword;
 
     private Builder() {}
 
@@ -130,7 +150,7 @@ public final class LedgerOptions {
       return this;
     }
 
-    /** Most records committed in one SQLite transaction (group commit). */
+    /** Most records committed in one transaction (group commit). */
     public Builder maxBatchRecords(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("maxBatchRecords must be >= 1");
@@ -139,7 +159,10 @@ public final class LedgerOptions {
       return this;
     }
 
-    /** How long to wait for another process's write lock before failing. */
+    /**
+     * How long to wait for another process's write lock before failing (SQLite's busy
+     * timeout; PostgreSQL's {@code lock_timeout} on the ledger's write_lock row).
+     */
     public Builder busyTimeoutMillis(int ms) {
       if (ms < 0) {
         throw new IllegalArgumentException("busyTimeoutMillis must be >= 0");
@@ -165,6 +188,16 @@ public final class LedgerOptions {
     /** Sign a final checkpoint on close when records are uncovered (default true). */
     public Builder checkpointOnClose(boolean b) {
       this.checkpointOnClose = b;
+      return this;
+    }
+
+    /**
+     * The password of a PostgreSQL ledger, asked for each new connection (see {@link
+     * LedgerOptions#passwordSupplier()}); the array returned is cleared after use. A supplier
+     * that throws fails the connection with its message.
+     */
+    public Builder passwordSupplier(Supplier<char[]> s) {
+      this.passwordSupplier = java.util.Objects.requireNonNull(s);
       return this;
     }
 

@@ -9,7 +9,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A writer run in its own JVM by the crash and multi-process tests. Prints its verifier key,
  * then one {@code ACK seq hash} line per acknowledged record, flushed before the next append.
- * Args: ledger path, per-record|checkpoint-only, FSYNC|OS_BUFFERED, record count (-1: forever),
+ * Args: ledger location (a path, or a PostgreSQL location with the password in {@code
+ * PGPASSWORD}), per-record|checkpoint-only, FSYNC|OS_BUFFERED, record count (-1: forever),
  * name prefix, and the ledger's private key file (PKCS#8 PEM): a writer must sign with the
  * ledger's own key.
  */
@@ -17,7 +18,7 @@ public final class ChildWriter {
   private ChildWriter() {}
 
   public static void main(String[] args) throws Exception {
-    Path path = Path.of(args[0]);
+    String location = args[0];
     Durability durability = Durability.valueOf(args[2]);
     long count = Long.parseLong(args[3]);
     String prefix = args[4];
@@ -25,7 +26,7 @@ public final class ChildWriter {
     PrintStream out = System.out;
     out.println("KEY " + key.verifierKey());
     out.flush();
-    try (Ledger l = Ledger.open(path, LedgerOptions.builder().checkpointSigner(key)
+    try (Ledger l = Ledger.open(location, LedgerOptions.builder().checkpointSigner(key)
         .durability(durability).checkpointEveryRecords(50).checkpointIntervalMillis(20)
         .busyTimeoutMillis(30_000).build())) {
       for (long i = 0; count < 0 || i < count; i += 4) {

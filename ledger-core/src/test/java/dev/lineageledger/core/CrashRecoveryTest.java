@@ -22,7 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import dev.lineageledger.core.internal.SqliteLedgerStore;
+import dev.lineageledger.core.internal.LedgerStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +58,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * on timing. {@code -Dledger.crash.streamRounds=N} kills more often per configuration.
  *
  * <p>The last round of each trial kills the writer during the index catch-up: a stream of more
- * than {@link SqliteLedgerStore#INDEX_LAG} records, watched through a read-only connection of
+ * than {@link LedgerStore#INDEX_LAG} records, watched through a read-only connection of
  * this JVM until a committed snapshot shows that lag unindexed (the writer has committed the
  * batch that crosses it and is catching the index up, before it hands out that batch's
  * receipts), then killed within a few milliseconds. The file it leaves must still hold that whole
@@ -164,13 +164,19 @@ class CrashRecoveryTest {
      */
     Writer(Path ledger, Path keyFile, Durability d, long seed, String prefix, Path prior,
         String profile, long startSize, Path stderr, long limit) throws Exception {
+      this(ledger.toString(), keyFile, d, seed, prefix, prior, profile, startSize, stderr, limit);
+    }
+
+    /** As above, on a ledger at a path or a PostgreSQL location. */
+    Writer(String ledger, Path keyFile, Durability d, long seed, String prefix, Path prior,
+        String profile, long startSize, Path stderr, long limit) throws Exception {
       this.exclusive = startSize >= 0;
       this.nextSeq = Math.max(0, startSize);
       this.stderr = stderr;
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+      process = ProcessTest.childJvm(ledger, java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
           "-cp", System.getProperty("java.class.path"), StreamWriter.class.getName(),
-          ledger.toString(), keyFile.toString(), d.name(), Long.toHexString(seed), prefix,
+          ledger, keyFile.toString(), d.name(), Long.toHexString(seed), prefix,
           prior == null ? "-" : prior.toString(), profile, String.valueOf(limit),
           exclusive ? "now" : "wait")
           .redirectError(stderr.toFile()).start();
@@ -395,7 +401,7 @@ class CrashRecoveryTest {
           Thread.sleep(g.intBetween(0, 10));
         }
         case DURING_CATCH_UP -> {
-          awaitLag(ledger, w, SqliteLedgerStore.INDEX_LAG);
+          awaitLag(ledger, w, LedgerStore.INDEX_LAG);
           Thread.sleep(g.intBetween(0, 3));
         }
         default -> throw new IllegalStateException();
@@ -413,10 +419,10 @@ class CrashRecoveryTest {
         assertThat(afterKill[0] - afterKill[1]).as("%s: records left unindexed by the crash"
                 + " (indexed %d of %d); a smaller lag means the catch-up committed before the"
                 + " kill", context, afterKill[1], afterKill[0])
-            .isGreaterThanOrEqualTo(SqliteLedgerStore.INDEX_LAG);
+            .isGreaterThanOrEqualTo(LedgerStore.INDEX_LAG);
       } else {
         assertThat(afterKill[0] - afterKill[1]).as("%s: the lag stays below INDEX_LAG", context)
-            .isLessThan(SqliteLedgerStore.INDEX_LAG);
+            .isLessThan(LedgerStore.INDEX_LAG);
       }
       assertThat(w.problems).as("writer output in %s; stderr:%n%s", context, tail(w.stderr)).isEmpty();
       assertThat(w.acks).as(context).isNotEmpty();

@@ -54,10 +54,15 @@ class ProcessTest {
 
     Child(Path ledger, SigningMode mode, Durability d, long count, String prefix, Path keyFile)
         throws Exception {
+      this(ledger.toString(), mode, d, count, prefix, keyFile);
+    }
+
+    Child(String location, SigningMode mode, Durability d, long count, String prefix, Path keyFile)
+        throws Exception {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+      process = childJvm(location, java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
           "-cp", System.getProperty("java.class.path"),
-          ChildWriter.class.getName(), ledger.toString(), mode.id(), d.name(),
+          ChildWriter.class.getName(), location, mode.id(), d.name(),
           String.valueOf(count), prefix, keyFile.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       LIVE.add(process);
       reader = new Thread(() -> {
@@ -124,6 +129,19 @@ class ProcessTest {
     }
   }
 
+  /**
+   * A child JVM's command; for a PostgreSQL ledger with the test server's password in {@code
+   * PGPASSWORD}, where the child's default password supplier reads it.
+   */
+  static ProcessBuilder childJvm(String location, String... command) {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    if (dev.lineageledger.core.internal.PostgresLocation.isPostgres(location)) {
+      pb.environment().put("PGPASSWORD",
+          dev.lineageledger.core.testing.PostgresServer.shared().password());
+    }
+    return pb;
+  }
+
   /** Kills per signing-mode/durability configuration; 4 configurations give 100 per run. */
   static final int ROUNDS = Integer.getInteger("ledger.crash.rounds", 25);
 
@@ -131,16 +149,30 @@ class ProcessTest {
   @CsvSource({"PER_RECORD, FSYNC", "PER_RECORD, OS_BUFFERED", "CHECKPOINT_ONLY, FSYNC",
       "CHECKPOINT_ONLY, OS_BUFFERED"})
   void sigkillMidAppendLosesNothingAcknowledged(SigningMode mode, Durability durability) throws Exception {
-    Path ledger = dir.resolve("crash.ledger");
+    killRounds(dir.resolve("crash.ledger").toString(), mode, durability, ROUNDS);
+  }
+
+  /** The same on a PostgreSQL ledger, the writers killed while the server goes on. */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"PER_RECORD, FSYNC", "CHECKPOINT_ONLY, OS_BUFFERED"})
+  void sigkillMidAppendToPostgresLosesNothingAcknowledged(SigningMode mode, Durability durability)
+      throws Exception {
+    killRounds(TestLedgers.postgresLocation(), mode, durability,
+        Integer.getInteger("ledger.crash.pgRounds", 3));
+  }
+
+  private void killRounds(String ledger, SigningMode mode, Durability durability, int rounds)
+      throws Exception {
     TestLedgers t = TestLedgers.keys();
     t.create(ledger, mode).close();
-    KeyFiles.writePrivateKey(Path.of(ledger + ".key"), t.key, null);
+    Path keyFile = dir.resolve("crash-" + mode.id() + "-" + durability + ".key");
+    KeyFiles.writePrivateKey(keyFile, t.key, null);
     List<VerifierKey> keys = new ArrayList<>(List.of(t.key.verifierKey()));
     Map<Long, String> allAcks = new HashMap<>();
     Random rnd = new Random(7 + mode.ordinal() * 31 + durability.ordinal());
     int kills = 0;
-    for (int round = 0; round < ROUNDS; round++) {
-      Child c = new Child(ledger, mode, durability, -1, "crash" + round);
+    for (int round = 0; round < rounds; round++) {
+      Child c = new Child(ledger, mode, durability, -1, "crash" + round, keyFile);
       // Returns as soon as that many acknowledgements arrived; the bound only ends a stuck child
       // (a child starting slowly on a loaded machine must not be killed before its first ack).
       c.awaitAcks(1 + rnd.nextInt(150), 120_000);
@@ -149,7 +181,7 @@ class ProcessTest {
       kills++;
       keys.add(c.key);
       allAcks.putAll(c.acks);
-      try (Ledger l = Ledger.open(ledger, LedgerOptions.readOnly())) {
+      try (Ledger l = Ledger.open(ledger, TestLedgers.readOnly())) {
         VerificationReport rep = l.verify(VerifyOptions.builder().trustedKeys(keys)
             .allowUncoveredTail(true).build());
         // verify() throws unless intact: check that it covered every record that is there.
@@ -160,9 +192,10 @@ class ProcessTest {
         }
       }
     }
-    assertThat(allAcks).as("acknowledged records across %d kills", kills).hasSizeGreaterThan(ROUNDS);
-    System.out.printf("crash %s %s: %d kills, %d acknowledged records, all present%n",
-        mode, durability, kills, allAcks.size());
+    assertThat(allAcks).as("acknowledged records across %d kills", kills).hasSizeGreaterThan(rounds);
+    System.out.printf("crash %s %s %s: %d kills, %d acknowledged records, all present%n",
+        ledger.startsWith("postgresql:") ? "postgresql" : "sqlite", mode, durability, kills,
+        allAcks.size());
     // Appending resumes on the same chain after the crashes.
     try (Ledger l = Ledger.open(ledger, t.options().build())) {
       long before = l.size();
@@ -184,9 +217,25 @@ class ProcessTest {
   @CsvSource({"CHECKPOINT_ONLY, FSYNC", "PER_RECORD, OS_BUFFERED"})
   void threeProcessesAppendingLargeBatchesStayContiguous(SigningMode mode, Durability durability)
       throws Throwable {
+    threeWriters(null, mode, durability, Long.getLong("ledger.processes.records", 2500));
+  }
+
+  /** The same on one PostgreSQL ledger (the writers could as well be on three machines). */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"CHECKPOINT_ONLY, FSYNC"})
+  void threeProcessesAppendingToPostgresStayContiguous(SigningMode mode, Durability durability)
+      throws Throwable {
+    threeWriters(TestLedgers.postgresLocation(), mode, durability,
+        Long.getLong("ledger.processes.pgRecords", 300));
+  }
+
+  /** Three writer processes on {@code location} (null: a new file). */
+  private void threeWriters(String location, SigningMode mode, Durability durability, long each)
+      throws Throwable {
     SeededTrials.run(mode + " " + durability, 1, g -> {
-      Path ledger = java.nio.file.Files.createTempDirectory(dir, "three").resolve("three.ledger");
-      Path keyFile = Path.of(ledger + ".key");
+      Path work = java.nio.file.Files.createTempDirectory(dir, "three");
+      String ledger = location != null ? location : work.resolve("three.ledger").toString();
+      Path keyFile = work.resolve("three.key");
       TestLedgers t = TestLedgers.keys();
       CrashRecoveryTest.Acked acked = new CrashRecoveryTest.Acked();
       List<String> prior = new ArrayList<>();
@@ -204,13 +253,12 @@ class ProcessTest {
         }
       }
       KeyFiles.writePrivateKey(keyFile, t.key, null);
-      Path priorFile = ledger.resolveSibling("prior.txt");
+      Path priorFile = work.resolve("prior.txt");
       java.nio.file.Files.write(priorFile, prior);
-      long each = Long.getLong("ledger.processes.records", 2500);
       List<CrashRecoveryTest.Writer> writers = new ArrayList<>();
       for (int w = 0; w < 3; w++) {
         writers.add(new CrashRecoveryTest.Writer(ledger, keyFile, durability, g.nextLong(), "p" + w,
-            priorFile, "mixed", -1, ledger.resolveSibling("p" + w + ".err"), each));
+            priorFile, "mixed", -1, work.resolve("p" + w + ".err"), each));
       }
       for (CrashRecoveryTest.Writer w : writers) {
         w.await(() -> w.ready, "the ledger was open");
@@ -246,7 +294,7 @@ class ProcessTest {
       // Evidence that the writers did run at the same time (or this would prove little): one
       // after the other would hand over exactly twice.
       assertThat(switches).as("times the next seq went to another process").isGreaterThan(2);
-      try (Ledger l = Ledger.open(ledger, LedgerOptions.readOnly())) {
+      try (Ledger l = Ledger.open(ledger, TestLedgers.readOnly())) {
         assertThat(l.size()).isEqualTo(n);
         CrashRecoveryTest.checkEveryAcknowledged(l, acked, "three writers");
         VerificationReport rep = l.verify(VerifyOptions.builder()
@@ -254,8 +302,9 @@ class ProcessTest {
         assertThat(rep.size()).isEqualTo(n);
         assertThat(rep.coveredSize()).isEqualTo(n);
       }
-      System.out.printf("three processes %s %s: %d records, seqs 0..%d contiguous, %d hand-overs"
-          + " between processes, every receipt, reference and edge present%n", mode, durability,
+      System.out.printf("three processes on %s, %s %s: %d records, seqs 0..%d contiguous, %d hand-overs"
+          + " between processes, every receipt, reference and edge present%n",
+          location == null ? "a file" : "postgresql", mode, durability,
           n, n - 1, switches);
     });
   }

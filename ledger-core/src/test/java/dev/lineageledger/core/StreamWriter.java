@@ -39,7 +39,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code DONE}: the record limit was reached and the ledger closed.
  * </ul>
  *
- * <p>Args: ledger path, private key file, FSYNC|OS_BUFFERED, seed, name prefix, file of earlier
+ * <p>Args: ledger location (a path, or a PostgreSQL location with the password in {@code
+ * PGPASSWORD}), private key file, FSYNC|OS_BUFFERED, seed, name prefix, file of earlier
  * acknowledged datasets ({@code seq hash identity} per line, or {@code -}), profile ({@code mixed}
  * or {@code burst}: batches of 512..1024 with short idle gaps), and optionally a record limit
  * ({@code -1}: none; the unit that reaches it is the last) and {@code wait}.
@@ -94,7 +95,7 @@ public final class StreamWriter {
   private record Planned(String identity, RecordDraft draft, List<String> in, List<String> out) {}
 
   public static void main(String[] args) throws Exception {
-    Path path = Path.of(args[0]);
+    String location = args[0];
     Ed25519Signer key = KeyFiles.readPrivateKey(Path.of(args[1]), TestLedgers.ORIGIN, null, false);
     Durability durability = Durability.valueOf(args[2]);
     Random rnd = new Random(Long.parseUnsignedLong(args[3].replaceFirst("^0x", ""), 16));
@@ -114,7 +115,7 @@ public final class StreamWriter {
     out.println("KEY " + key.verifierKey() + " $");
     out.flush();
     int counter = 0;
-    try (Ledger l = Ledger.open(path, LedgerOptions.builder().checkpointSigner(key)
+    try (Ledger l = Ledger.open(location, LedgerOptions.builder().checkpointSigner(key)
         .durability(durability).checkpointEveryRecords(256).checkpointIntervalMillis(50)
         .busyTimeoutMillis(30_000).build())) {
       out.println("READY $");

@@ -1,17 +1,47 @@
 package dev.lineageledger.core;
 
+import dev.lineageledger.core.testing.PostgresServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /** Builds small, realistic ledgers for tests: every record kind, references, checkpoints. */
 final class TestLedgers {
   static final String ORIGIN = "test.example/ledger";
 
+  /**
+   * The test PostgreSQL server's password, asked only when a PostgreSQL ledger connects (so a
+   * test of file ledgers never starts the server).
+   */
+  static final Supplier<char[]> PG_PASSWORD = () -> PostgresServer.shared().password().toCharArray();
+
+  private static final AtomicInteger SCHEMAS = new AtomicInteger();
+  private static String database;
+
   final Ed25519Signer key = Ed25519Signer.generate(ORIGIN);
 
   private TestLedgers() {}
+
+  /** A location for a new PostgreSQL ledger: a schema not used yet in this JVM's database. */
+  static String postgresLocation() {
+    return PostgresServer.shared().location(database(), "l" + SCHEMAS.incrementAndGet());
+  }
+
+  /** The database of this JVM's PostgreSQL ledgers, created on first use. */
+  static synchronized String database() {
+    if (database == null) {
+      database = PostgresServer.shared().freshDatabase();
+    }
+    return database;
+  }
+
+  /** Read-only options that can also open a PostgreSQL ledger of the tests. */
+  static LedgerOptions readOnly() {
+    return LedgerOptions.builder().readOnly(true).passwordSupplier(PG_PASSWORD).build();
+  }
 
   static TestLedgers keys() {
     return new TestLedgers();
@@ -19,11 +49,16 @@ final class TestLedgers {
 
   LedgerOptions.Builder options() {
     return LedgerOptions.builder().checkpointSigner(key).durability(Durability.OS_BUFFERED)
-        .checkpointIntervalMillis(0).checkpointEveryRecords(0);
+        .checkpointIntervalMillis(0).checkpointEveryRecords(0).passwordSupplier(PG_PASSWORD);
   }
 
   Ledger create(Path file, SigningMode mode) throws LedgerException {
     return Ledger.create(file, ORIGIN, mode, options().build());
+  }
+
+  /** A new ledger at a file path or a PostgreSQL location. */
+  Ledger create(String location, SigningMode mode) throws LedgerException {
+    return Ledger.create(location, ORIGIN, mode, options().build());
   }
 
   VerifyOptions verifyOptions() {

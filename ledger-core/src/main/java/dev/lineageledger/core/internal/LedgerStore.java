@@ -23,7 +23,15 @@ import java.util.Optional;
  * after a crash, and verification checks it against the log.
  */
 public interface LedgerStore extends AutoCloseable {
-  /** How the store names itself in messages (a path, a database URL without password). */
+  /**
+   * Records the index catches up per transaction. Large, so that one index page written
+   * carries many entries; the writer lets the lag reach {@link #INDEX_LAG} first.
+   */
+  int INDEX_BATCH = 65_536;
+  /** The unindexed tail the writer allows before it catches the index up (memory: ~200 B each). */
+  int INDEX_LAG = 16_384;
+
+  /** How the store names itself in messages (a path, a PostgreSQL location without password). */
   String location();
 
   boolean isReadOnly();
@@ -174,7 +182,7 @@ public interface LedgerStore extends AutoCloseable {
 
     // ------------------------------------------------------------ verification
 
-    /** The store's own structural check (SQLite: quick_check); throws when it fails. */
+    /** The store's own structural check (SQLite: quick_check; PostgreSQL: none); throws when it fails. */
     void checkStructure() throws LedgerException;
 
     Strays strays() throws LedgerException;

@@ -484,9 +484,9 @@ public final class LedgerWriter implements AutoCloseable {
       if (o.checkpoint != null && o.checkpoint.size() >= g.end) {
         uncoveredSinceNanos = -1;
       }
-      if (size - indexedSize >= SqliteLedgerStore.INDEX_LAG) {
-        catchUpIndex(SqliteLedgerStore.INDEX_LAG,
-            size - indexedSize >= 4L * SqliteLedgerStore.INDEX_LAG);
+      if (size - indexedSize >= LedgerStore.INDEX_LAG) {
+        catchUpIndex(LedgerStore.INDEX_LAG,
+            size - indexedSize >= 4L * LedgerStore.INDEX_LAG);
       }
       return true;
     }
@@ -719,11 +719,11 @@ public final class LedgerWriter implements AutoCloseable {
 
   /** Bookkeeping after a commit of this writer: index catch-up, checkpoint coverage. */
   private void afterCommit(StoredCheckpoint cp) {
-    if (size - indexedSize >= SqliteLedgerStore.INDEX_LAG) {
+    if (size - indexedSize >= LedgerStore.INDEX_LAG) {
       // Opportunistic while the lag is moderate; past 4× it waits for the lock, so memory stays
       // bounded even when other writers keep the lock busy.
-      catchUpIndex(SqliteLedgerStore.INDEX_LAG,
-          size - indexedSize >= 4L * SqliteLedgerStore.INDEX_LAG);
+      catchUpIndex(LedgerStore.INDEX_LAG,
+          size - indexedSize >= 4L * LedgerStore.INDEX_LAG);
     }
     if (cp != null) {
       lastCheckpointSize = Math.max(lastCheckpointSize, cp.size());
@@ -888,7 +888,7 @@ public final class LedgerWriter implements AutoCloseable {
   private void catchUpIndex(long atLeast, boolean wait) {
     try {
       while (true) {
-        long k = store.catchUpIndex(SqliteLedgerStore.INDEX_BATCH, wait);
+        long k = store.catchUpIndex(LedgerStore.INDEX_BATCH, wait);
         indexedSize += k;
         if (k == 0 || (atLeast > 0 && size >= 0 && size - indexedSize < atLeast)) {
           break;

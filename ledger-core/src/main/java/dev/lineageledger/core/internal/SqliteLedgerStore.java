@@ -36,13 +36,6 @@ import java.util.Set;
  * Every connection caches its prepared statements.
  */
 public final class SqliteLedgerStore implements LedgerStore {
-  /**
-   * Records the index catches up per transaction. Large, so that one index page written to the
-   * WAL carries many entries; the writer lets the lag reach {@link #INDEX_LAG} first.
-   */
-  public static final int INDEX_BATCH = 65_536;
-  /** The unindexed tail the writer allows before it catches the index up (memory: ~200 B each). */
-  public static final int INDEX_LAG = 16_384;
   private static final int IDLE_READERS = 4;
 
   private static final String ROW = "seq, leaf_hash, body, sig, nodes, kind, name, version, actor,"

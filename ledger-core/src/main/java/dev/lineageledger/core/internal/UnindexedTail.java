@@ -15,7 +15,7 @@ import java.util.Map;
  * The lookups of the records a store has committed but not yet indexed (docs/FORMAT.md §7):
  * records {@code [from, to)}, held in memory so that they are visible to references, queries
  * and lineage the moment they are durable. Bounded by the index lag the writer allows (the
- * index catches up in batches of {@link SqliteLedgerStore#INDEX_BATCH}); rebuilt from the log
+ * index catches up in batches of {@link LedgerStore#INDEX_BATCH}); rebuilt from the log
  * when a process opens a ledger or another process appended.
  *
  * <p>Readers pass the bounds of their snapshot ({@code w}: its indexed size, {@code n}: its

@@ -244,7 +244,7 @@ public final class SyncEngine {
     String value = Json.write(v);
     if (!ledger.compareAndSetSyncState(fullName, fullValue, value)) {
       throw new PurviewException(PurviewException.Reason.CURSOR_MOVED, "another sync to "
-          + options.endpoint() + " moved the full-resync cursor of " + ledger.path()
+          + options.endpoint() + " moved the full-resync cursor of " + ledger.location()
           + " while this one ran; run the sync again", null);
     }
     fullValue = value;
@@ -448,7 +448,7 @@ public final class SyncEngine {
     String value = Json.write(v);
     if (!ledger.compareAndSetSyncState(cursorName, cursorValue, value)) {
       throw new PurviewException(PurviewException.Reason.CURSOR_MOVED, "another sync to "
-          + options.endpoint() + " moved the cursor of " + ledger.path()
+          + options.endpoint() + " moved the cursor of " + ledger.location()
           + " while this one ran; run the sync again", null);
     }
     cursorValue = value;
