@@ -642,6 +642,74 @@ public final class Ledger implements AutoCloseable {
   }
 
   /**
+   * Copies this ledger into a new ledger at {@code destination} (a file path or a PostgreSQL
+   * location, so either backend to either), checking every record and checkpoint on the way:
+   * one read snapshot of this ledger is verified with {@code trust} first (a ledger that fails
+   * is not copied: {@link LedgerVerificationException}); its log and checkpoints are then copied
+   * byte for byte, in transactions of a few thousand records that each end on a checkpoint, and
+   * the copy is verified with the same {@code trust} and must hold the same signed checkpoints.
+   * The copy has this ledger's origin, signing mode and creation time; its signing key is this
+   * ledger's. {@code progress} (may be null) hears of the records copied. Returns the copy's
+   * verification report.
+   *
+   * @param destinationOptions how the copy is created (durability, password); its keys are not
+   *     used
+   * @throws LedgerStorageException if the destination exists, or the copy stopped (the
+   *     destination then holds a verifiable prefix, named in the message)
+   */
+  public VerificationReport copyTo(String destination, LedgerOptions destinationOptions,
+      VerifyOptions trust, VerifyOptions.ProgressListener progress)
+      throws LedgerException {
+    List<String> sourceNotes = new ArrayList<>();
+    LedgerStore copy;
+    try (LedgerStore.Reader r = store.read()) {
+      VerificationReport checked = new LedgerVerifier(r, origin, mode, trust).run();
+      if (!checked.ok()) {
+        throw new LedgerVerificationException(checked);
+      }
+      List<String[]> meta = new ArrayList<>();
+      r.meta().forEach((k, v) -> meta.add(new String[] {k, v}));
+      copy = PostgresLocation.isPostgres(destination)
+          ? PostgresLedgerStore.create(PostgresLocation.parse(destination),
+              destinationOptions.durability(), destinationOptions.busyTimeoutMillis(),
+              destinationOptions.passwordSupplier(), meta)
+          : SqliteLedgerStore.create(Path.of(destination), destinationOptions.durability(),
+              destinationOptions.busyTimeoutMillis(), meta);
+      try {
+        dev.lineageledger.core.internal.StoreCopy.copy(r, checked.size(), copy, progress);
+      } catch (LedgerException | RuntimeException e) {
+        throw new LedgerStorageException(LedgerStorageException.Reason.IO, "the copy to "
+            + copy.location() + " stopped: " + e.getMessage() + "; it holds a verifiable prefix of"
+            + " this ledger: remove it before copying again", e);
+      } finally {
+        copy.close();
+      }
+      for (LedgerStore.CheckpointRow c : r.checkpointRows()) {
+        if (c.size() <= checked.size()) {
+          sourceNotes.add(c.noteText());
+        }
+      }
+    }
+    try (Ledger l = open(destination, LedgerOptions.builder().readOnly(true)
+        .durability(destinationOptions.durability())
+        .busyTimeoutMillis(destinationOptions.busyTimeoutMillis())
+        .passwordSupplier(destinationOptions.passwordSupplier()).build())) {
+      VerificationReport report = l.verify(trust);
+      List<String> copied = new ArrayList<>();
+      try (LedgerStore.Reader r = l.store.read()) {
+        for (LedgerStore.CheckpointRow c : r.checkpointRows()) {
+          copied.add(c.noteText());
+        }
+      }
+      if (!copied.equals(sourceNotes)) {
+        throw new LedgerStorageException(LedgerStorageException.Reason.CORRUPT, "the copy at "
+            + l.location() + " does not hold the same signed checkpoints as " + location, null);
+      }
+      return report;
+    }
+  }
+
+  /**
    * Stops the writer after committing everything queued, then closes the file. Idempotent and
    * safe to call from a shutdown hook.
    */
