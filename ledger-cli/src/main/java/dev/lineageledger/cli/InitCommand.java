@@ -2,7 +2,6 @@ package dev.lineageledger.cli;
 
 import dev.lineageledger.core.Ed25519Signer;
 import dev.lineageledger.core.Ledger;
-import dev.lineageledger.core.LedgerOptions;
 import dev.lineageledger.core.SigningMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
             + " (PATH.key.wrapped); the identity (DefaultAzureCredential: managed identity,"
             + " workload identity, environment, az login) needs get, wrapKey and unwrapKey on it."},
     footer = {"", "Examples:", "  ledger init --ledger fraud.ledger --origin bank.example/ml/fraud",
+        "  ledger init --ledger postgresql://ledger_owner@db.example:5432/lineage"
+            + " --origin bank.example/ml/lineage --key-file lineage.key --password-file owner.pw",
         "  ledger init --ledger fraud.ledger --key-vault-key https://contoso.vault.azure.net/keys/ledger-kek"})
 final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -43,8 +44,20 @@ final class InitCommand implements Callable<Integer> {
           + " in PATH.key.wrapped instead of PATH.key.")
   String keyVaultKey;
 
+  @Option(names = "--key-file", paramLabel = "FILE",
+      description = "Where to write the signing key (default: PATH.key; required for a"
+          + " PostgreSQL ledger, which has nothing beside it).")
+  Path keyFile;
+
   @Override
   public Integer call() throws Exception {
+    if (ledger.isPostgres()) {
+      return initPostgres();
+    }
+    if (keyFile != null) {
+      throw new UsageException("--key-file: a file ledger's key is written beside it, as "
+          + ledger.keyFile());
+    }
     Path path = ledger.path();
     dev.lineageledger.keyvault.KeyVaultKeyId kek = null;
     if (keyVaultKey != null) {
@@ -91,7 +104,7 @@ final class InitCommand implements Callable<Integer> {
       w.write(keyPath, false);
       keyNote = ", wrapped by " + w.keyVaultKey();
     }
-    try (Ledger l = Ledger.create(path, o, mode, LedgerOptions.builder().checkpointSigner(key).build())) {
+    try (Ledger l = Ledger.create(path, o, mode, ledger.options().checkpointSigner(key).build())) {
       KeyFileWriter.writePublicKey(ledger.pubFile(), key.verifierKey());
       spec.commandLine().getOut().printf("created %s (origin %s, %s signing)%n"
           + "  signing key:  %s (owner-only%s)%n"
@@ -108,6 +121,74 @@ final class InitCommand implements Callable<Integer> {
         } catch (java.io.IOException suppressed) {
           e.addSuppressed(suppressed);
         }
+      }
+      throw e;
+    }
+    return ExitCodes.OK;
+  }
+
+  /**
+   * A ledger in a PostgreSQL schema: the key goes to --key-file (owner-only, or wrapped by Key
+   * Vault); the verifier key is printed, for auditors and 'ledger verify --key'.
+   */
+  private int initPostgres() throws Exception {
+    if (keyFile == null) {
+      throw new UsageException("a PostgreSQL ledger has nothing beside it: pass --key-file FILE"
+          + " for its signing key");
+    }
+    if (origin == null) {
+      throw new UsageException("a PostgreSQL ledger needs --origin (its log name, a schema-less"
+          + " URL such as bank.example/ml/lineage)");
+    }
+    Path keyPath = ledger.invocation().path(keyFile.toString());
+    if (Files.exists(keyPath)) {
+      throw new UsageException("a key file already exists at " + keyPath);
+    }
+    dev.lineageledger.keyvault.KeyVaultKeyId kek = null;
+    if (keyVaultKey != null) {
+      kek = KeyVault.parse("--key-vault-key", keyVaultKey);
+      if (passphraseFile != null) {
+        throw new UsageException("--passphrase-file and --key-vault-key exclude each other");
+      }
+    }
+    SigningMode mode;
+    try {
+      mode = SigningMode.fromId(signing);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--signing must be per-record or checkpoint-only");
+    }
+    KeyOptions ko = new KeyOptions();
+    ko.passphraseFile = passphraseFile;
+    char[] pass = ko.passphrase();
+    Ed25519Signer key;
+    try {
+      key = Ed25519Signer.generate(origin);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--origin: " + e.getMessage());
+    }
+    KeyVault.track(key);
+    String keyNote;
+    if (kek == null) {
+      KeyFileWriter.writePrivateKey(keyPath, key, pass);
+      keyNote = (pass == null ? "" : ", passphrase-encrypted") + "; keep it out of version control";
+    } else {
+      dev.lineageledger.keyvault.WrappedKeyFile w = KeyVault.keys().wrap(key, kek);
+      w.write(keyPath, false);
+      keyNote = ", wrapped by " + w.keyVaultKey();
+    }
+    try (Ledger l = Ledger.create(ledger.location(), origin, mode,
+        ledger.options().checkpointSigner(key).build())) {
+      spec.commandLine().getOut().printf("created %s (origin %s, %s signing)%n"
+          + "  signing key:  %s (owner-only%s)%n"
+          + "  verifier key: %s%n"
+          + "                (give it to auditors, who verify with --key)%n",
+          l.location(), l.origin(), mode.id(), keyPath, keyNote, key.verifierKey());
+    } catch (Exception e) {
+      // The schema is created in one transaction: on failure only the new key file is left.
+      try {
+        Files.deleteIfExists(keyPath);
+      } catch (java.io.IOException suppressed) {
+        e.addSuppressed(suppressed);
       }
       throw e;
     }

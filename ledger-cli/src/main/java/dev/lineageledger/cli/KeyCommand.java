@@ -33,13 +33,15 @@ final class KeyCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       VerifierKey vk;
-      if (Files.exists(ledger.pubFile())) {
+      if (ledger.pubFile() != null && Files.exists(ledger.pubFile())) {
         vk = Trust.pubFile(ledger.pubFile()).get(0);
       } else if (Files.exists(keys.resolve(ledger))) {
-        try (var l = dev.lineageledger.core.Ledger.open(ledger.path(),
-            dev.lineageledger.core.LedgerOptions.readOnly())) {
+        // A PostgreSQL ledger (no PATH.pub): the verifier key of its --key-file.
+        try (var l = ReadOnly.open(ledger)) {
           vk = keys.load(ledger, l.origin()).verifierKey();
         }
+      } else if (ledger.isPostgres()) {
+        throw new KeyException("no signing key at " + keys.resolve(ledger));
       } else {
         throw new KeyException("no key beside " + ledger.path() + " (expected " + ledger.pubFile() + ")");
       }
@@ -101,7 +103,8 @@ final class KeyCommand implements java.util.concurrent.Callable<Integer> {
       }
       // A wrapped new key replaces a wrapped old one in place; a PEM ledger moving to Key Vault
       // gets PATH.key.wrapped (and its PATH.key is retired).
-      java.nio.file.Path newFile = kek == null || oldWrapped ? keyFile : ledger.wrappedKeyFile();
+      java.nio.file.Path newFile = kek == null || oldWrapped || ledger.isPostgres()
+          ? keyFile : ledger.wrappedKeyFile();
       if (!newFile.equals(keyFile) && java.nio.file.Files.exists(newFile)) {
         throw new UsageException("a key file already exists at " + newFile);
       }
@@ -126,22 +129,25 @@ final class KeyCommand implements java.util.concurrent.Callable<Integer> {
       java.nio.file.Files.move(keyFile, retired);
       java.nio.file.Files.move(next, newFile);
       keyFile = newFile;
-      // PATH.pub: the new current key first, then every earlier key.
-      StringBuilder pub = new StringBuilder(newKey.verifierKey() + "\n");
-      if (java.nio.file.Files.exists(ledger.pubFile())) {
-        for (var k : Trust.pubFile(ledger.pubFile())) {
-          pub.append(k).append('\n');
+      // PATH.pub (a file ledger's): the new current key first, then every earlier key.
+      if (ledger.pubFile() != null) {
+        StringBuilder pub = new StringBuilder(newKey.verifierKey() + "\n");
+        if (java.nio.file.Files.exists(ledger.pubFile())) {
+          for (var k : Trust.pubFile(ledger.pubFile())) {
+            pub.append(k).append('\n');
+          }
         }
+        java.nio.file.Path tmp = java.nio.file.Path.of(ledger.pubFile() + ".tmp");
+        java.nio.file.Files.writeString(tmp, pub.toString());
+        java.nio.file.Files.move(tmp, ledger.pubFile(),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       }
-      java.nio.file.Path tmp = java.nio.file.Path.of(ledger.pubFile() + ".tmp");
-      java.nio.file.Files.writeString(tmp, pub.toString());
-      java.nio.file.Files.move(tmp, ledger.pubFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       try (dev.lineageledger.core.Ledger l = Writable.open(ledger, newKey, null)) {
         l.revokeKey(who, oldKey.verifierKey(), "rotation: retired by the new key");
       }
       spec.commandLine().getOut().printf("rotated the signing key of %s%n  old (revoked): %s (kept as %s)%n"
-          + "  new:           %s%n", ledger.path(), oldKey.verifierKey(), retired, newKey.verifierKey());
+          + "  new:           %s%n", ledger.location(), oldKey.verifierKey(), retired, newKey.verifierKey());
       return ExitCodes.OK;
     }
   }
@@ -169,6 +175,9 @@ final class KeyCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       java.nio.file.Path f = keyFile != null ? keyFile : ledger.wrappedKeyFile();
+      if (f == null) {
+        throw new UsageException("a PostgreSQL ledger has no key beside it: pass --key-file");
+      }
       if (!java.nio.file.Files.exists(f)) {
         throw new KeyException("no Key Vault-wrapped key at " + f
             + " (rewrap applies to ledgers created with --key-vault-key)");

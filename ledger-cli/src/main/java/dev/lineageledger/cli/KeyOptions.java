@@ -42,9 +42,12 @@ final class KeyOptions {
    * The signing key file: {@code --key-file}, else {@code PATH.key}, else (for a ledger whose key
    * Key Vault guards) {@code PATH.key.wrapped}.
    */
-  Path resolve(LedgerOption ledger) {
+  Path resolve(LedgerOption ledger) throws UsageException {
     if (keyFile != null) {
       return keyFile;
+    }
+    if (ledger.isPostgres()) {
+      throw new UsageException("a PostgreSQL ledger has no signing key beside it: pass --key-file");
     }
     if (!Files.exists(ledger.keyFile()) && Files.exists(ledger.wrappedKeyFile())) {
       return ledger.wrappedKeyFile();

@@ -16,7 +16,7 @@ final class LedgerCommand implements java.util.concurrent.Callable<Integer> {
       InitCommand.class, KeyCommand.class, RecordCommand.class, LogCommand.class,
       ShowCommand.class, VerifyCommand.class, CheckpointCommand.class, ProveCommand.class,
       VerifyProofCommand.class, ConsistencyCommand.class, LineageCommand.class,
-      ExportCommand.class, SyncCommand.class, PurviewCommand.class, ServeCommand.class, DemoCommand.class,
+      ExportCommand.class, CopyCommand.class, SyncCommand.class, PurviewCommand.class, ServeCommand.class, DemoCommand.class,
       HelpCommand.class);
 
   /** The command class named {@code name}, or null. */

@@ -1,19 +1,42 @@
 package dev.lineageledger.cli;
 
+import dev.lineageledger.core.LedgerOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code --ledger PATH} and {@code --verbose}, shared by every command that opens a ledger. */
+/**
+ * {@code --ledger LOCATION}, how to sign in to a PostgreSQL ledger, and {@code --verbose}:
+ * shared by every command that opens a ledger.
+ */
 final class LedgerOption {
   static final String DEFAULT = "lineage.ledger";
+  static final String POSTGRES_SCHEME = "postgresql://";
 
   @Spec(Spec.Target.MIXEE) CommandSpec mixee;
 
-  @Option(names = "--ledger", paramLabel = "PATH",
-      description = "Ledger file (default: $LEDGER_PATH, else ./" + DEFAULT + ").")
-  Path path;
+  @Option(names = "--ledger", paramLabel = "LOCATION",
+      description = "Ledger file, or a PostgreSQL ledger"
+          + " postgresql://USER@HOST[:PORT]/DATABASE[?schema=NAME] (default schema lineage_ledger;"
+          + " default: $LEDGER_PATH, else ./" + DEFAULT + ").")
+  String location;
+
+  @Option(names = "--password-file", paramLabel = "FILE",
+      description = "PostgreSQL: file whose first line is the password (default: $PGPASSWORD;"
+          + " never on the command line).")
+  Path passwordFile;
+
+  @Option(names = "--entra",
+      description = "PostgreSQL: sign in with an Entra ID access token (Azure Database for"
+          + " PostgreSQL), renewed before it expires; DefaultAzureCredential: managed identity,"
+          + " workload identity, environment, az login.")
+  boolean entra;
 
   @Option(names = {"-v", "--verbose"}, description = "Show causes of errors, for debugging.")
   boolean verbose;
@@ -21,6 +44,18 @@ final class LedgerOption {
   @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "10",
       description = "How long to wait for another process's write lock (default: 10).")
   int lockTimeoutSeconds;
+
+  /** The ledger at {@code location}, signed in to as given, for a command with several ledgers. */
+  static LedgerOption of(CommandSpec spec, String location, Path passwordFile, boolean entra,
+      int lockTimeoutSeconds) {
+    LedgerOption o = new LedgerOption();
+    o.mixee = spec;
+    o.location = location;
+    o.passwordFile = passwordFile;
+    o.entra = entra;
+    o.lockTimeoutSeconds = lockTimeoutSeconds;
+    return o;
+  }
 
   int lockTimeoutMillis() {
     return Math.max(0, lockTimeoutSeconds) * 1000;
@@ -31,27 +66,89 @@ final class LedgerOption {
     return Invocation.of(mixee);
   }
 
-  Path path() {
-    if (path != null) {
-      return path;
+  private String given() {
+    if (location != null) {
+      return location;
     }
-    Invocation inv = Invocation.of(mixee);
-    String env = inv.env("LEDGER_PATH");
-    return inv.path(env != null && !env.isBlank() ? env : DEFAULT);
+    String env = invocation().env("LEDGER_PATH");
+    return env != null && !env.isBlank() ? env : DEFAULT;
   }
 
-  /** The private signing key kept beside the ledger: {@code PATH.key}. */
+  /** Whether the ledger is a PostgreSQL schema rather than a file. */
+  boolean isPostgres() {
+    return given().startsWith(POSTGRES_SCHEME);
+  }
+
+  /** What {@code Ledger.open} takes: a PostgreSQL URI as given, a file relative to the invocation. */
+  String location() {
+    return isPostgres() ? given() : path().toString();
+  }
+
+  /**
+   * The ledger file.
+   *
+   * @throws IllegalStateException for a PostgreSQL ledger (callers ask {@link #isPostgres} first)
+   */
+  Path path() {
+    if (isPostgres()) {
+      throw new IllegalStateException("a PostgreSQL ledger has no file");
+    }
+    return invocation().path(given());
+  }
+
+  /** The private signing key kept beside a file ledger, {@code PATH.key}; null for PostgreSQL. */
   Path keyFile() {
-    return Path.of(path() + ".key");
+    return isPostgres() ? null : Path.of(path() + ".key");
   }
 
-  /** The signing key wrapped by a Key Vault key, kept beside the ledger: {@code PATH.key.wrapped}. */
+  /** The Key Vault-wrapped signing key beside a file ledger, {@code PATH.key.wrapped}; null for PostgreSQL. */
   Path wrappedKeyFile() {
-    return Path.of(path() + ".key.wrapped");
+    return isPostgres() ? null : Path.of(path() + ".key.wrapped");
   }
 
-  /** The public verifier key kept beside the ledger: {@code PATH.pub}. */
+  /** The public verifier key beside a file ledger, {@code PATH.pub}; null for PostgreSQL. */
   Path pubFile() {
-    return Path.of(path() + ".pub");
+    return isPostgres() ? null : Path.of(path() + ".pub");
+  }
+
+  /** A builder with this option's lock timeout and, for PostgreSQL, how to sign in. */
+  LedgerOptions.Builder options() throws UsageException {
+    return options(passwordFile, entra);
+  }
+
+  private LedgerOptions.Builder options(Path passwordFile, boolean entra) throws UsageException {
+    if (passwordFile != null && entra) {
+      throw new UsageException("--password-file and --entra exclude each other");
+    }
+    return LedgerOptions.builder().busyTimeoutMillis(lockTimeoutMillis())
+        .passwordSupplier(password(passwordFile, entra));
+  }
+
+  /**
+   * Where a PostgreSQL password comes from: an Entra ID token, the first line of a file (read at
+   * each connection, so a rotated password is picked up), or this invocation's PGPASSWORD.
+   */
+  private Supplier<char[]> password(Path file, boolean useEntra) {
+    if (useEntra) {
+      return EntraDatabasePassword.defaultCredential();
+    }
+    if (file != null) {
+      Path f = invocation().path(file.toString());
+      return () -> {
+        try {
+          String s = Files.readString(f, StandardCharsets.UTF_8);
+          int nl = s.indexOf('\n');
+          String line = (nl >= 0 ? s.substring(0, nl) : s).replace("\r", "");
+          if (line.isEmpty()) {
+            throw new IllegalStateException("password file " + f + " is empty");
+          }
+          return line.toCharArray();
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read password file " + f + ": " + e.getMessage(), e);
+        }
+      };
+    }
+    String env = invocation().env("PGPASSWORD");
+    return () -> env == null ? null : env.toCharArray();
   }
 }

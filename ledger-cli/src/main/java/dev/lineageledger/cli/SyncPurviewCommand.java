@@ -3,7 +3,6 @@ package dev.lineageledger.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lineageledger.core.Ledger;
-import dev.lineageledger.core.LedgerOptions;
 import dev.lineageledger.purview.PlannedRequest;
 import dev.lineageledger.purview.PurviewAuth;
 import dev.lineageledger.purview.PurviewCloud;
@@ -145,7 +144,7 @@ final class SyncPurviewCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     SyncResult r;
-    try (Ledger l = Ledger.open(ledger.path(), LedgerOptions.builder().checkpointOnClose(false).build())) {
+    try (Ledger l = Ledger.open(ledger.location(), ledger.options().checkpointOnClose(false).build())) {
       r = PurviewSync.sync(l, options);
     }
     if (json) {
@@ -196,11 +195,11 @@ final class SyncPurviewCommand implements Callable<Integer> {
 
   private void printSummary(PrintWriter out, SyncResult r) {
     if (r.records() == 0) {
-      out.println("Purview is up to date with " + ledger.path() + " (" + r.endpoint()
+      out.println("Purview is up to date with " + ledger.location() + " (" + r.endpoint()
           + ", cursor " + r.cursorAfter() + ")");
       return;
     }
-    out.println("Synced " + ledger.path() + " to " + r.endpoint());
+    out.println("Synced " + ledger.location() + " to " + r.endpoint());
     long fresh = r.records() - r.replayed();
     if (r.replayed() > 0) {
       out.printf("  replayed  %d record%s (full resync)%n", r.replayed(),

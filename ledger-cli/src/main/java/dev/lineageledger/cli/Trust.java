@@ -92,11 +92,15 @@ final class Trust {
       }
       return pinned(args, inv);
     }
+    if (trustLedgerPub && ledger.isPostgres()) {
+      throw new UsageException("--trust-ledger-pub: a PostgreSQL ledger has no verifier key file"
+          + " beside it; pass --key with its verifier key");
+    }
     if (!trustLedgerPub) {
       throw new UsageException("no trusted key: pass --key with the verifier key you obtained"
-          + " independently (a key string or a file, e.g. --key fraud.vkey), or"
-          + " --trust-ledger-pub to trust " + ledger.pubFile() + " (not evidence: whoever can"
-          + " edit the ledger can edit it)");
+          + " independently (a key string or a file, e.g. --key fraud.vkey)" + (ledger.isPostgres()
+              ? "" : ", or --trust-ledger-pub to trust " + ledger.pubFile() + " (not evidence:"
+                  + " whoever can edit the ledger can edit it)"));
     }
     Path pub = ledger.pubFile();
     if (!Files.exists(pub)) {

@@ -136,7 +136,7 @@ final class VerifyProofCommand implements Callable<Integer> {
       throw new VerificationException("the proof's checkpoint is for another log or size");
     }
     LedgerOption lo = new LedgerOption();
-    lo.path = ledgerFile;
+    lo.location = ledgerFile.toString();
     try (dev.lineageledger.core.Ledger l = ReadOnly.open(lo)) {
       dev.lineageledger.core.StoredCheckpoint latest = l.latestCheckpoint().orElseThrow(
           () -> new VerificationException("the ledger has no checkpoint"));

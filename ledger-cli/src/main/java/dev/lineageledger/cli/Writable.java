@@ -6,7 +6,6 @@ import dev.lineageledger.core.KeyException;
 import dev.lineageledger.core.VerifierKey;
 import dev.lineageledger.core.Ledger;
 import dev.lineageledger.core.LedgerException;
-import dev.lineageledger.core.LedgerOptions;
 import java.io.IOException;
 
 /** Opens a ledger for writing with the key beside it (or --key-file). */
@@ -26,7 +25,8 @@ final class Writable {
       origin = ro.origin();
     }
     Ed25519Signer key = keys.load(ledger, origin);
-    if (java.nio.file.Files.exists(ledger.pubFile())) {
+    // A PostgreSQL ledger has no PATH.pub; the key is checked against its key history on open.
+    if (ledger.pubFile() != null && java.nio.file.Files.exists(ledger.pubFile())) {
       VerifierKey expected = Trust.pubFile(ledger.pubFile()).get(0);
       if (!expected.equals(key.verifierKey())) {
         throw new KeyException("the signing key does not match the ledger's verifier key in "
@@ -37,9 +37,8 @@ final class Writable {
   }
 
   static Ledger open(LedgerOption ledger, Ed25519Signer key, Durability durability)
-      throws LedgerException {
-    return Ledger.open(ledger.path(), LedgerOptions.builder().checkpointSigner(key)
-        .durability(durability == null ? Durability.FSYNC : durability)
-        .busyTimeoutMillis(ledger.lockTimeoutMillis()).build());
+      throws LedgerException, UsageException {
+    return Ledger.open(ledger.location(), ledger.options().checkpointSigner(key)
+        .durability(durability == null ? Durability.FSYNC : durability).build());
   }
 }
