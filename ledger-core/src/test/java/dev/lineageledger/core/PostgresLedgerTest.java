@@ -132,6 +132,17 @@ class PostgresLedgerTest {
   }
 
   @Test
+  void theGrantsFormatMdDocumentsAreTheOnesTested() throws Exception {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "FORMAT.md"));
+    int at = doc.indexOf("```sql\nGRANT USAGE ON SCHEMA s TO w;");
+    assertThat(at).as("the grants block of docs/FORMAT.md §7.3").isPositive();
+    String block = doc.substring(at + 7, doc.indexOf("```", at + 7));
+    java.util.List<String> documented = java.util.Arrays.stream(block.split(";"))
+        .map(x -> x.strip().replaceAll("\\s+", " ")).filter(x -> !x.isEmpty()).toList();
+    assertThat(documented).isEqualTo(PostgresLedgerStore.writerGrants("s", "w"));
+  }
+
+  @Test
   void aLockHeldTooLongIsLockedAndADroppedConnectionIsReplaced() throws Exception {
     String location = TestLedgers.postgresLocation();
     PostgresLocation loc = PostgresLocation.parse(location);
@@ -208,10 +219,11 @@ class PostgresLedgerTest {
         assertThat(waiting.get(60, TimeUnit.SECONDS).seq()).isEqualTo(9);
         expected = 10;
       } catch (java.util.concurrent.ExecutionException e) {
-        // Failing on the old connection, or on the new one while the server was still down.
+        // Failing on the old connection (waiting, or just granted the lock the holder lost),
+        // or on the new one while the server was still down: whole, in one line.
         assertThat(e.getCause()).isInstanceOf(LedgerStorageException.class)
-            .hasMessageMatching("cannot (append|connect) to " + java.util.regex.Pattern.quote(location)
-                + ": [^\n]+");
+            .hasMessageMatching("cannot (append to|read|connect to) "
+                + java.util.regex.Pattern.quote(location) + ": [^\n]+");
       }
       System.out.printf("server restart while a writer waited: its append %s%n", expected == 10
           ? "committed on a new connection" : "failed in one line");
