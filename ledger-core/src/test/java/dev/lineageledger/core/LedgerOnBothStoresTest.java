@@ -206,4 +206,32 @@ class LedgerOnBothStoresTest {
           + (first == null ? "nothing" : first.seq() + " " + first.reason()));
     }
   }
+
+  /**
+   * §3.5 on both stores, with the identity in the index (after a reopen completed the
+   * catch-up) and in the unindexed tail, looked up one by one and in a batch: the same content
+   * again answers with the first receipt and appends nothing; other content is refused.
+   */
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aRecordedVersionIsImmutableWhereverTheIndexStands(Backend backend) throws Exception {
+    String location = backend.newLocation(dir);
+    Receipt indexed;
+    try (Ledger l = t.create(location, SigningMode.CHECKPOINT_ONLY)) {
+      indexed = l.append(TestLedgers.dataset("raw", "1", 1));
+    }
+    try (Ledger l = Ledger.open(location, t.options().build())) {
+      Receipt tail = l.append(TestLedgers.dataset("raw", "2", 2));
+      assertThat(l.append(TestLedgers.dataset("raw", "1", 1))).isEqualTo(indexed);
+      assertThat(l.appendAll(List.of(TestLedgers.dataset("raw", "2", 2),
+          TestLedgers.dataset("raw", "1", 1), TestLedgers.dataset("raw", "3", 3))))
+          .extracting(Receipt::seq).containsExactly(tail.seq(), indexed.seq(), 2L);
+      assertThatThrownBy(() -> l.append(TestLedgers.dataset("raw", "1", 9)))
+          .isInstanceOf(InvalidRecordException.class).hasMessageContaining("already record 0");
+      assertThatThrownBy(() -> l.appendAll(List.of(TestLedgers.dataset("raw", "4", 4),
+          TestLedgers.dataset("raw", "2", 9))))
+          .isInstanceOf(InvalidRecordException.class).hasMessageContaining("already record 1");
+      assertThat(l.size()).isEqualTo(3);
+    }
+  }
 }

@@ -156,6 +156,14 @@ public interface LedgerStore extends AutoCloseable {
     /** The first record holding identity kind:name@version (docs/FORMAT.md §3.5), or null. */
     RefResolver.Existing identity(String kind, String name, String version) throws LedgerException;
 
+    /**
+     * A hint before a group of {@link #identity} calls for {@code ids} (each kind, name,
+     * version): a store whose every lookup is a round trip to a server may look them all up at
+     * once and answer the calls from what it found. The answers must be those {@link #identity}
+     * gives without the hint. Default: nothing (an embedded store's lookups are cheap).
+     */
+    default void prefetchIdentities(List<String[]> ids) throws LedgerException {}
+
     /** Where data flows from {@code node} through edges of records before {@code before}. */
     List<Long> downstream(long node, long before) throws LedgerException;
 

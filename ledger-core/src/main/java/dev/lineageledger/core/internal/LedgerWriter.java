@@ -565,6 +565,16 @@ public final class LedgerWriter implements AutoCloseable {
     long seq = size;
     Hash prev = lastLeaf;
     String time = Envelope.formatTime(Instant.now());
+    List<String[]> ids = new ArrayList<>();
+    for (Unit u : batch) {
+      for (int i = 0; i < u.drafts.size(); i++) {
+        String[] id = RecordSchema.identity(u.drafts.get(i).kind().name(), u.bodies.get(i));
+        if (id != null) {
+          ids.add(new String[] {u.drafts.get(i).kind().name(), id[0], id[1]});
+        }
+      }
+    }
+    resolver.prefetchIdentities(ids);
     for (Unit u : batch) {
       if (perRecordMode && recordSigner == null) {
         reject(g, u, new LedgerException("this ledger requires per-record signatures;"

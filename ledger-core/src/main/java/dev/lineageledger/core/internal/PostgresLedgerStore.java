@@ -711,6 +711,12 @@ public final class PostgresLedgerStore implements LedgerStore {
     private long n = -1;
     private long w = -1;
     private boolean covered;
+    /**
+     * Identities (kind NUL name NUL version) {@link #prefetchIdentities} found nowhere in the
+     * index below {@link #indexedSize()} (cached per reader, so the answer stays valid): their
+     * lookups skip the index query and ask only the unindexed tail.
+     */
+    private java.util.Set<String> notIndexed = java.util.Set.of();
 
     PgReader(Conn c, boolean pooled) {
       this.c = c;
@@ -960,10 +966,54 @@ public final class PostgresLedgerStore implements LedgerStore {
       return e == null ? null : new RefResolver.Target(e.seq(), e.leaf(), e.kind());
     }
 
+    /** Up to this many identities per query. */
+    private static final int PREFETCH_CHUNK = 1000;
+
+    @Override
+    public void prefetchIdentities(List<String[]> ids) throws LedgerException {
+      long idx = indexedSize();
+      java.util.Set<String> absent = new java.util.HashSet<>();
+      for (String[] id : ids) {
+        absent.add(id[0] + '\0' + id[1] + '\0' + id[2]);
+      }
+      try {
+        // One index probe per identity (LATERAL ... LIMIT 1 keeps the planner from hashing the
+        // whole index): the cost grows with the group, not with the ledger.
+        PreparedStatement ps = c.ps("SELECT q.k, q.n, q.v FROM unnest(?::text[], ?::text[],"
+            + " ?::text[]) AS q(k, n, v) CROSS JOIN LATERAL (SELECT 1 FROM record_index r"
+            + " WHERE r.kind = q.k AND r.name = q.n AND r.version = q.v AND r.seq >= 0"
+            + " AND r.seq < ? LIMIT 1) found");
+        for (int from = 0; from < ids.size(); from += PREFETCH_CHUNK) {
+          List<String[]> chunk = ids.subList(from, Math.min(ids.size(), from + PREFETCH_CHUNK));
+          String[][] cols = new String[3][chunk.size()];
+          for (int i = 0; i < chunk.size(); i++) {
+            for (int k = 0; k < 3; k++) {
+              cols[k][i] = chunk.get(i)[k];
+            }
+          }
+          for (int k = 0; k < 3; k++) {
+            ps.setArray(k + 1, c.c.createArrayOf("text", cols[k]));
+          }
+          ps.setLong(4, idx);
+          try (ResultSet r = ps.executeQuery()) {
+            while (r.next()) {
+              absent.remove(r.getString(1) + '\0' + r.getString(2) + '\0' + r.getString(3));
+            }
+          }
+        }
+      } catch (SQLException e) {
+        throw fail("cannot read", e);
+      }
+      notIndexed = absent;
+    }
+
     /** The seq of the first (or latest) record with this name, or -1. */
     private long nameSeq(String kind, String name, String version) throws LedgerException {
       boolean latest = version == null;
       long idx = indexedSize();
+      if (!latest && notIndexed.contains(kind + '\0' + name + '\0' + version)) {
+        return tail().byName(kind + '\0' + name + '\0' + version, false, idx, size());
+      }
       if (latest) {
         long t = tail().byName(kind + '\0' + name, true, idx, size());
         if (t >= 0) {

@@ -119,6 +119,13 @@ public final class RefResolver {
     return out;
   }
 
+  /** Tells the store which identities the next {@link #identity} calls will ask for. */
+  public void prefetchIdentities(java.util.List<String[]> ids) throws LedgerException {
+    if (!ids.isEmpty()) {
+      store.prefetchIdentities(ids);
+    }
+  }
+
   /** The first record of {@code kind} named {@code name@version}, staged or stored, or null. */
   public Existing identity(String kind, String name, String version) throws LedgerException {
     String key = kind + '\0' + name + '\0' + version;
