@@ -97,6 +97,7 @@ groups=(
   "LineageClosure"
   "CheckpointLatency"
   "PurviewSyncThroughput"
+  "PostgresAppend"
 )
 [ "$mode" = rerun ] && groups=("$rerun")
 grouplog="$here/target/groups-$mode.txt"
