@@ -58,9 +58,12 @@ class OpenLineageEndToEndTest {
         type, ol.newRun(run, null), ol.newJob("ml-pipelines", job, jf), in, out);
   }
 
-  @Test
-  void openLineageClientPipelineBecomesVerifiableLineageAndReachesPurview() throws Exception {
-    try (TestService s = new TestService(dir); OpenLineageClient c = client(s, s.writerToken)) {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(TestService.Backend.class)
+  void openLineageClientPipelineBecomesVerifiableLineageAndReachesPurview(
+      TestService.Backend backend) throws Exception {
+    try (TestService s = new TestService(dir, backend);
+        OpenLineageClient c = client(s, s.writerToken)) {
       UUID r1 = UUID.randomUUID();
       UUID r2 = UUID.randomUUID();
       OpenLineage.DatasetFacets rawFacets = ol.newDatasetFacetsBuilder()

@@ -38,9 +38,40 @@ final class TestService implements AutoCloseable {
 
   TestService(Path dir, Authenticator auth, UnaryOperator<LedgerServer.Builder> tune)
       throws Exception {
-    ledger = Ledger.create(dir.resolve("served.ledger"), ORIGIN, SigningMode.CHECKPOINT_ONLY,
-        LedgerOptions.builder().checkpointSigner(key).durability(Durability.OS_BUFFERED)
-            .checkpointIntervalMillis(200).build());
+    this(dir, Backend.SQLITE, auth, tune);
+  }
+
+  /** Where the served ledger lives. */
+  enum Backend {
+    SQLITE, POSTGRESQL;
+
+    private static final java.util.concurrent.atomic.AtomicInteger SCHEMAS =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    String newLocation(Path dir) {
+      if (this == SQLITE) {
+        return dir.resolve("served.ledger").toString();
+      }
+      dev.lineageledger.core.testing.PostgresServer pg =
+          dev.lineageledger.core.testing.PostgresServer.shared();
+      return pg.location(pg.freshDatabase(), "served_" + SCHEMAS.incrementAndGet());
+    }
+  }
+
+  TestService(Path dir, Backend backend) throws Exception {
+    this(dir, backend, null, b -> b);
+  }
+
+  TestService(Path dir, Backend backend, Authenticator auth,
+      UnaryOperator<LedgerServer.Builder> tune) throws Exception {
+    LedgerOptions.Builder o = LedgerOptions.builder().checkpointSigner(key)
+        .durability(Durability.OS_BUFFERED).checkpointIntervalMillis(200);
+    if (backend == Backend.POSTGRESQL) {
+      String pw = dev.lineageledger.core.testing.PostgresServer.shared().password();
+      o.passwordSupplier(pw::toCharArray);
+    }
+    ledger = Ledger.create(backend.newLocation(dir), ORIGIN, SigningMode.CHECKPOINT_ONLY,
+        o.build());
     if (auth == null) {
       Path tokens = dir.resolve("tokens");
       Files.writeString(tokens, "# test tokens\nwriter pipeline-bot " + writerToken

@@ -77,9 +77,11 @@ class TlogTilesGoTest {
     }
   }
 
-  @Test
-  void goTileHashReaderProvesInclusionAgainstTheServedCheckpoint() throws Exception {
-    try (TestService s = new TestService(dir)) {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(TestService.Backend.class)
+  void goTileHashReaderProvesInclusionAgainstTheServedCheckpoint(TestService.Backend backend)
+      throws Exception {
+    try (TestService s = new TestService(dir, backend)) {
       // 600 records: full level-0 tiles 000 and 001, partial 002.p/88, partial level-1 000.p/2.
       append(s, 0, 600);
       s.ledger.checkpoint();
