@@ -51,22 +51,12 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (ledger.isPostgres()) {
-      return initPostgres();
-    }
-    if (keyFile != null) {
-      throw new UsageException("--key-file: a file ledger's key is written beside it, as "
-          + ledger.keyFile());
-    }
-    Path path = ledger.path();
+    boolean pg = ledger.isPostgres();
     dev.lineageledger.keyvault.KeyVaultKeyId kek = null;
     if (keyVaultKey != null) {
       kek = KeyVault.parse("--key-vault-key", keyVaultKey);
       if (passphraseFile != null) {
         throw new UsageException("--passphrase-file and --key-vault-key exclude each other");
-      }
-      if (Files.exists(ledger.wrappedKeyFile())) {
-        throw new UsageException("a key file already exists at " + ledger.wrappedKeyFile());
       }
     }
     SigningMode mode;
@@ -75,13 +65,45 @@ final class InitCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--signing must be per-record or checkpoint-only");
     }
-    if (Files.exists(path)) {
-      throw new UsageException("a file already exists at " + path + "; choose another --ledger");
+    // A file ledger keeps its keys beside it; a PostgreSQL ledger has nothing beside it, so
+    // its key goes to --key-file and its verifier key is only printed.
+    Path keyPath;
+    String o;
+    List<Path> made = new java.util.ArrayList<>();
+    if (pg) {
+      if (keyFile == null) {
+        throw new UsageException("a PostgreSQL ledger has nothing beside it: pass --key-file FILE"
+            + " for its signing key");
+      }
+      if (origin == null) {
+        throw new UsageException("a PostgreSQL ledger needs --origin (its log name, a"
+            + " schema-less URL such as bank.example/ml/lineage)");
+      }
+      keyPath = ledger.invocation().path(keyFile.toString());
+      o = origin;
+    } else {
+      if (keyFile != null) {
+        throw new UsageException("--key-file: a file ledger's key is written beside it, as "
+            + ledger.keyFile());
+      }
+      Path path = ledger.path();
+      if (Files.exists(path)) {
+        throw new UsageException("a file already exists at " + path + "; choose another --ledger");
+      }
+      if (Files.exists(ledger.keyFile())) {
+        throw new UsageException("a key file already exists at " + ledger.keyFile());
+      }
+      keyPath = kek == null ? ledger.keyFile() : ledger.wrappedKeyFile();
+      o = origin != null ? origin : defaultOrigin(path);
+      // Nothing half-made stays behind (a full disk can leave an empty ledger file, which would
+      // then block the next 'ledger init'): the checks here prove none of these exist.
+      made.addAll(List.of(ledger.pubFile(), path, Path.of(path + "-wal"), Path.of(path + "-shm"),
+          Path.of(path + "-journal")));
     }
-    if (Files.exists(ledger.keyFile())) {
-      throw new UsageException("a key file already exists at " + ledger.keyFile());
+    if (Files.exists(keyPath)) {
+      throw new UsageException("a key file already exists at " + keyPath);
     }
-    String o = origin != null ? origin : defaultOrigin(path);
+    made.add(0, keyPath);
     KeyOptions ko = new KeyOptions();
     ko.passphraseFile = passphraseFile;
     char[] pass = ko.passphrase();
@@ -92,11 +114,11 @@ final class InitCommand implements Callable<Integer> {
       throw new UsageException("--origin: " + e.getMessage());
     }
     KeyVault.track(key);
-    Path keyPath = kek == null ? ledger.keyFile() : ledger.wrappedKeyFile();
     String keyNote;
     if (kek == null) {
       KeyFileWriter.writePrivateKey(keyPath, key, pass);
-      keyNote = (pass == null ? "" : ", passphrase-encrypted") + "; keep *.key out of version control";
+      keyNote = (pass == null ? "" : ", passphrase-encrypted") + "; keep "
+          + (pg ? "it" : "*.key") + " out of version control";
     } else {
       // Wrapped (and unwrapped once, to prove the identity can open it) before anything is
       // written: a Key Vault failure leaves no file behind.
@@ -104,91 +126,25 @@ final class InitCommand implements Callable<Integer> {
       w.write(keyPath, false);
       keyNote = ", wrapped by " + w.keyVaultKey();
     }
-    try (Ledger l = Ledger.create(path, o, mode, ledger.options().checkpointSigner(key).build())) {
-      KeyFileWriter.writePublicKey(ledger.pubFile(), key.verifierKey());
+    // A PostgreSQL ledger's schema is created in one transaction: whole or not at all.
+    try (Ledger l = Ledger.create(ledger.location(), o, mode,
+        ledger.options().checkpointSigner(key).build())) {
+      if (!pg) {
+        KeyFileWriter.writePublicKey(ledger.pubFile(), key.verifierKey());
+      }
       spec.commandLine().getOut().printf("created %s (origin %s, %s signing)%n"
           + "  signing key:  %s (owner-only%s)%n"
           + "  verifier key: %s%n"
-          + "                (also in %s; give it to auditors, who verify with --key)%n",
-          path, l.origin(), mode.id(), keyPath, keyNote, key.verifierKey(), ledger.pubFile());
+          + "                (%sgive it to auditors, who verify with --key)%n",
+          l.location(), l.origin(), mode.id(), keyPath, keyNote, key.verifierKey(),
+          pg ? "" : "also in " + ledger.pubFile() + "; ");
     } catch (Exception e) {
-      // Nothing half-made stays behind (a full disk can leave an empty ledger file, which would
-      // then block the next 'ledger init'): the checks above proved none of these existed.
-      for (Path p : List.of(keyPath, ledger.pubFile(), path, Path.of(path + "-wal"),
-          Path.of(path + "-shm"), Path.of(path + "-journal"))) {
+      for (Path p : made) {
         try {
           Files.deleteIfExists(p);
         } catch (java.io.IOException suppressed) {
           e.addSuppressed(suppressed);
         }
-      }
-      throw e;
-    }
-    return ExitCodes.OK;
-  }
-
-  /**
-   * A ledger in a PostgreSQL schema: the key goes to --key-file (owner-only, or wrapped by Key
-   * Vault); the verifier key is printed, for auditors and 'ledger verify --key'.
-   */
-  private int initPostgres() throws Exception {
-    if (keyFile == null) {
-      throw new UsageException("a PostgreSQL ledger has nothing beside it: pass --key-file FILE"
-          + " for its signing key");
-    }
-    if (origin == null) {
-      throw new UsageException("a PostgreSQL ledger needs --origin (its log name, a schema-less"
-          + " URL such as bank.example/ml/lineage)");
-    }
-    Path keyPath = ledger.invocation().path(keyFile.toString());
-    if (Files.exists(keyPath)) {
-      throw new UsageException("a key file already exists at " + keyPath);
-    }
-    dev.lineageledger.keyvault.KeyVaultKeyId kek = null;
-    if (keyVaultKey != null) {
-      kek = KeyVault.parse("--key-vault-key", keyVaultKey);
-      if (passphraseFile != null) {
-        throw new UsageException("--passphrase-file and --key-vault-key exclude each other");
-      }
-    }
-    SigningMode mode;
-    try {
-      mode = SigningMode.fromId(signing);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--signing must be per-record or checkpoint-only");
-    }
-    KeyOptions ko = new KeyOptions();
-    ko.passphraseFile = passphraseFile;
-    char[] pass = ko.passphrase();
-    Ed25519Signer key;
-    try {
-      key = Ed25519Signer.generate(origin);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--origin: " + e.getMessage());
-    }
-    KeyVault.track(key);
-    String keyNote;
-    if (kek == null) {
-      KeyFileWriter.writePrivateKey(keyPath, key, pass);
-      keyNote = (pass == null ? "" : ", passphrase-encrypted") + "; keep it out of version control";
-    } else {
-      dev.lineageledger.keyvault.WrappedKeyFile w = KeyVault.keys().wrap(key, kek);
-      w.write(keyPath, false);
-      keyNote = ", wrapped by " + w.keyVaultKey();
-    }
-    try (Ledger l = Ledger.create(ledger.location(), origin, mode,
-        ledger.options().checkpointSigner(key).build())) {
-      spec.commandLine().getOut().printf("created %s (origin %s, %s signing)%n"
-          + "  signing key:  %s (owner-only%s)%n"
-          + "  verifier key: %s%n"
-          + "                (give it to auditors, who verify with --key)%n",
-          l.location(), l.origin(), mode.id(), keyPath, keyNote, key.verifierKey());
-    } catch (Exception e) {
-      // The schema is created in one transaction: on failure only the new key file is left.
-      try {
-        Files.deleteIfExists(keyPath);
-      } catch (java.io.IOException suppressed) {
-        e.addSuppressed(suppressed);
       }
       throw e;
     }
