@@ -3,7 +3,6 @@ package dev.lineageledger.benchmarks;
 import dev.lineageledger.core.Durability;
 import dev.lineageledger.core.LedgerException;
 import dev.lineageledger.core.Receipt;
-import dev.lineageledger.core.RecordDraft;
 import dev.lineageledger.core.SigningMode;
 import dev.lineageledger.server.LedgerServer;
 import dev.lineageledger.server.Principal;
@@ -49,7 +48,6 @@ public class ServeThroughput {
     ScratchLedger store;
     LedgerServer server;
     URI endpoint;
-    List<RecordDraft> drafts;
 
     @Setup
     public void setup() throws Exception {
@@ -63,7 +61,6 @@ public class ServeThroughput {
       }).listen(new InetSocketAddress("127.0.0.1", 0)).queueCapacity(4096).build();
       server.start();
       endpoint = URI.create(server.url() + "/api/v1/lineage");
-      drafts = SampleRecords.datasets(1024);
     }
 
     @TearDown
@@ -80,7 +77,6 @@ public class ServeThroughput {
   @State(Scope.Thread)
   public static class Client {
     HttpClient http;
-    int next;
 
     @Setup
     public void setup() {
@@ -139,12 +135,12 @@ public class ServeThroughput {
   @Benchmark
   @Threads(1)
   public Receipt native1(Service s, Client c) throws LedgerException {
-    return s.store.ledger.append(s.drafts.get(c.next++ & 1023));
+    return s.store.ledger.append(SampleRecords.next());
   }
 
   @Benchmark
   @Threads(16)
   public Receipt native16(Service s, Client c) throws LedgerException {
-    return s.store.ledger.append(s.drafts.get(c.next++ & 1023));
+    return s.store.ledger.append(SampleRecords.next());
   }
 }
