@@ -164,6 +164,11 @@ public interface LedgerStore extends AutoCloseable {
      */
     default void prefetchIdentities(List<String[]> ids) throws LedgerException {}
 
+    /** Whether {@link #prefetchIdentities} does anything: callers skip collecting the hint. */
+    default boolean prefetchesIdentities() {
+      return false;
+    }
+
     /** Where data flows from {@code node} through edges of records before {@code before}. */
     List<Long> downstream(long node, long before) throws LedgerException;
 

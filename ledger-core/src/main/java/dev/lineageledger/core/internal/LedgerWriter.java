@@ -556,6 +556,21 @@ public final class LedgerWriter implements AutoCloseable {
    * range}), advancing it; references resolve against what {@link #resolver} reads and has
    * staged. A unit that fails is un-staged and listed in {@link Group#rejected}.
    */
+  /** The identities (kind, name, version) the drafts of {@code batch} will look up. */
+  private static List<String[]> identities(List<Unit> batch) {
+    List<String[]> ids = new ArrayList<>();
+    for (Unit u : batch) {
+      for (int i = 0; i < u.drafts.size(); i++) {
+        String kind = u.drafts.get(i).kind().name();
+        String[] id = RecordSchema.identity(kind, u.bodies.get(i));
+        if (id != null) {
+          ids.add(new String[] {kind, id[0], id[1]});
+        }
+      }
+    }
+    return ids;
+  }
+
   private Group buildGroup(List<Unit> batch, boolean deferRejections) throws LedgerException {
     Group g = new Group(batch);
     g.base = size;
@@ -565,16 +580,9 @@ public final class LedgerWriter implements AutoCloseable {
     long seq = size;
     Hash prev = lastLeaf;
     String time = Envelope.formatTime(Instant.now());
-    List<String[]> ids = new ArrayList<>();
-    for (Unit u : batch) {
-      for (int i = 0; i < u.drafts.size(); i++) {
-        String[] id = RecordSchema.identity(u.drafts.get(i).kind().name(), u.bodies.get(i));
-        if (id != null) {
-          ids.add(new String[] {u.drafts.get(i).kind().name(), id[0], id[1]});
-        }
-      }
+    if (resolver.prefetchesIdentities()) {
+      resolver.prefetchIdentities(identities(batch));
     }
-    resolver.prefetchIdentities(ids);
     for (Unit u : batch) {
       if (perRecordMode && recordSigner == null) {
         reject(g, u, new LedgerException("this ledger requires per-record signatures;"

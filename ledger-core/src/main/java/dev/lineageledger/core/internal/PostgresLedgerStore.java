@@ -970,6 +970,11 @@ public final class PostgresLedgerStore implements LedgerStore {
     private static final int PREFETCH_CHUNK = 1000;
 
     @Override
+    public boolean prefetchesIdentities() {
+      return true;
+    }
+
+    @Override
     public void prefetchIdentities(List<String[]> ids) throws LedgerException {
       long idx = indexedSize();
       java.util.Set<String> absent = new java.util.HashSet<>();

@@ -119,6 +119,11 @@ public final class RefResolver {
     return out;
   }
 
+  /** Whether the store wants {@link #prefetchIdentities} (its lookups are round trips). */
+  public boolean prefetchesIdentities() {
+    return store.prefetchesIdentities();
+  }
+
   /** Tells the store which identities the next {@link #identity} calls will ask for. */
   public void prefetchIdentities(java.util.List<String[]> ids) throws LedgerException {
     if (!ids.isEmpty()) {

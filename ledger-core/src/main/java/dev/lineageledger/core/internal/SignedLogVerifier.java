@@ -206,11 +206,6 @@ public final class SignedLogVerifier {
         RecordSchema.nameAndVersion(p.kind(), p.body()));
   }
 
-  /** {@link #record(long, Prepared, Lookup)} of bytes prepared on this thread. */
-  public Checked record(long seq, byte[] bytes, Lookup lookup) throws Failure {
-    return record(seq, prepare(origin, bytes), lookup);
-  }
-
   /**
    * §9 items 2-4 for the record at position {@code seq}: canonical bytes, envelope, position,
    * chain, body rules, references. Advances the chain and the tree first. Records must come in
