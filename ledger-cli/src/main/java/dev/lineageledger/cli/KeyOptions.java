@@ -29,11 +29,16 @@ final class KeyOptions {
     if (passphraseFile == null) {
       return null;
     }
-    String s = Files.readString(passphraseFile, StandardCharsets.UTF_8);
+    return firstLine(passphraseFile, "passphrase file");
+  }
+
+  /** The first line of a secret's file ({@code what} names it in messages); never empty. */
+  static char[] firstLine(Path file, String what) throws IOException, KeyException {
+    String s = Files.readString(file, StandardCharsets.UTF_8);
     int nl = s.indexOf('\n');
     String line = (nl >= 0 ? s.substring(0, nl) : s).replace("\r", "");
     if (line.isEmpty()) {
-      throw new KeyException("passphrase file " + passphraseFile + " is empty");
+      throw new KeyException(what + " " + file + " is empty");
     }
     return line.toCharArray();
   }

@@ -3,8 +3,6 @@ package dev.lineageledger.cli;
 import dev.lineageledger.core.LedgerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
@@ -113,10 +111,6 @@ final class LedgerOption {
 
   /** A builder with this option's lock timeout and, for PostgreSQL, how to sign in. */
   LedgerOptions.Builder options() throws UsageException {
-    return options(passwordFile, entra);
-  }
-
-  private LedgerOptions.Builder options(Path passwordFile, boolean entra) throws UsageException {
     if (passwordFile != null && entra) {
       throw new UsageException("--password-file and --entra exclude each other");
     }
@@ -136,13 +130,9 @@ final class LedgerOption {
       Path f = invocation().path(file.toString());
       return () -> {
         try {
-          String s = Files.readString(f, StandardCharsets.UTF_8);
-          int nl = s.indexOf('\n');
-          String line = (nl >= 0 ? s.substring(0, nl) : s).replace("\r", "");
-          if (line.isEmpty()) {
-            throw new IllegalStateException("password file " + f + " is empty");
-          }
-          return line.toCharArray();
+          return KeyOptions.firstLine(f, "password file");
+        } catch (dev.lineageledger.core.KeyException e) {
+          throw new IllegalStateException(e.getMessage(), e);
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read password file " + f + ": " + e.getMessage(), e);
         }
