@@ -257,7 +257,7 @@ public final class Ledger implements AutoCloseable {
     if (drafts.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    return writer.submit(drafts);
+    return writer.submit(drafts, drafts.stream().map(RecordDraft::bodyNoCopy).toList());
   }
 
   /**
@@ -408,6 +408,18 @@ public final class Ledger implements AutoCloseable {
         throw new InvalidRecordException("reference", "not found");
       }
       return toRecord(row);
+    }
+  }
+
+  /**
+   * The record a reference names, as {@link #resolve} reads it, or empty if it names none; a
+   * string that is not a reference at all is refused with an {@link InvalidRecordException}.
+   */
+  public Optional<LedgerRecord> find(String ref) throws LedgerException {
+    try (LedgerStore.Reader r = store.read()) {
+      RefResolver.Target t = new RefResolver(r).find(ref, "reference");
+      LedgerStore.LogRow row = t == null ? null : r.row(t.seq());
+      return row == null ? Optional.empty() : Optional.of(toRecord(row));
     }
   }
 

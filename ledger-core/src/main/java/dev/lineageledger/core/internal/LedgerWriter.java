@@ -46,8 +46,9 @@ public final class LedgerWriter implements AutoCloseable {
 
   /**
    * One caller's submission, committed all-or-nothing.
-   * {@code bodies} are the copies that were validated; {@code slots} point into them, and the
-   * writer resolves references in place in the same copies (one deep copy per record). {@code
+   * {@code bodies} are the validated bodies: the draft's own where it has no references (read
+   * only), else a copy, in which the writer resolves the references {@code slots} point to in
+   * place (at most one deep copy per record beyond the draft's own). {@code
    * canonicalBodies} holds, for a body without references, its canonical bytes, computed once on
    * the caller's thread (null where the writer fills in references first).
    */
@@ -184,8 +185,14 @@ public final class LedgerWriter implements AutoCloseable {
     this.thread.start();
   }
 
-  /** Validates and enqueues drafts; the future completes once they are durable. */
-  public CompletableFuture<List<Receipt>> submit(List<RecordDraft> drafts) {
+  /**
+   * Validates and enqueues drafts; the future completes once they are durable. {@code
+   * draftBodies} are the drafts' own bodies, read but never modified here: a body with
+   * references is copied once, because the writer resolves them in place; one without is
+   * canonicalised as it is.
+   */
+  public CompletableFuture<List<Receipt>> submit(List<RecordDraft> drafts,
+      List<ObjectNode> draftBodies) {
     CompletableFuture<List<Receipt>> f = new CompletableFuture<>();
     List<List<RecordSchema.RefSlot>> slots = new ArrayList<>(drafts.size());
     List<ObjectNode> bodies = new ArrayList<>(drafts.size());
@@ -194,10 +201,10 @@ public final class LedgerWriter implements AutoCloseable {
       for (int i = 0; i < drafts.size(); i++) {
         RecordDraft d = drafts.get(i);
         try {
-          ObjectNode body = d.body();
+          ObjectNode body = draftBodies.get(i);
           List<RecordSchema.RefSlot> s = RecordSchema.validate(d.kind(), body);
           slots.add(s);
-          bodies.add(body);
+          bodies.add(s.isEmpty() ? body : body.deepCopy()); // slots address fields, not nodes
           // Validated above, so representable; at depth 2, where the envelope holds it.
           canonical.add(s.isEmpty() ? CanonicalJson.canonicalize(body, 2) : null);
         } catch (InvalidRecordException e) {
