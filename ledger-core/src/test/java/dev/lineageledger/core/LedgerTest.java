@@ -49,6 +49,35 @@ class LedgerTest {
   }
 
   @Test
+  void findAnswersEmptyWhereResolveWouldRefuseADanglingReference() throws Exception {
+    try (Ledger l = t.create(dir.resolve("a.ledger"), SigningMode.CHECKPOINT_ONLY)) {
+      List<Receipt> rs = TestLedgers.pipeline(l, 1);
+      Receipt model = rs.get(4);
+      for (String ref : List.of("model:fraud-detector@1", "model:fraud-detector",
+          String.valueOf(model.seq()), "#" + model.seq(), "sha256:" + model.leafHash().hex(),
+          model.leafHash().hex().toUpperCase(java.util.Locale.ROOT))) {
+        assertThat(l.find(ref)).as(ref).map(LedgerRecord::seq).contains(model.seq());
+      }
+      for (String ref : List.of("model:fraud-detector@2", "model:nobody", "999",
+          "sha256:" + "ab".repeat(32))) {
+        assertThat(l.find(ref)).as(ref).isEmpty();
+        assertThatThrownBy(() -> l.resolve(ref)).as(ref).isInstanceOf(InvalidRecordException.class)
+            .hasMessageContaining("dangling reference");
+      }
+      assertThatThrownBy(() -> l.resolve("sha256:" + "AB".repeat(32)))
+          .hasMessageContaining("no record with hash " + "ab".repeat(32));
+      assertThatThrownBy(() -> l.resolve("#999")).hasMessageContaining("record 999 does not exist");
+      assertThatThrownBy(() -> l.resolve("model:nobody@3"))
+          .hasMessageContaining("no model record named 'nobody@3'");
+      // Not a reference at all: refused by both, not answered as "nothing".
+      for (String ref : List.of("sha256:abc", "no-kind-here", "model:@1")) {
+        assertThatThrownBy(() -> l.find(ref)).as(ref).isInstanceOf(InvalidRecordException.class)
+            .hasMessageContaining("not a record");
+      }
+    }
+  }
+
+  @Test
   void perRecordSignaturesVerifyAndNameTheSigner() throws Exception {
     Path f = dir.resolve("p.ledger");
     try (Ledger l = t.create(f, SigningMode.PER_RECORD)) {

@@ -180,9 +180,20 @@ public final class RefResolver {
   }
 
   public Target resolve(String ref, String field) throws LedgerException {
+    Target t = find(ref, field);
+    if (t == null) {
+      throw new InvalidRecordException(field, "dangling reference: " + missing(ref));
+    }
+    return t;
+  }
+
+  /**
+   * Resolves a reference as users write it (see {@link #resolve(String, String)}), or answers
+   * null if it names no record; a string that is not a reference at all is still refused.
+   */
+  public Target find(String ref, String field) throws LedgerException {
     if (HEX64.matcher(ref).matches()) {
-      Hash h = Hash.fromHex(ref.startsWith("sha256:") ? ref.substring(7) : ref);
-      return require(byHash(h), field, "no record with hash " + h.hex());
+      return byHash(Hash.fromHex(ref.startsWith("sha256:") ? ref.substring(7) : ref));
     }
     if (ref.startsWith("sha256:")) {
       // Not kind "sha256" named "abc": no such kind exists, and the user meant a hash.
@@ -190,8 +201,7 @@ public final class RefResolver {
           + "' is not a record hash: sha256: must be followed by 64 hex digits");
     }
     if (DIGITS.matcher(ref).matches()) {
-      long seq = Long.parseLong(ref.startsWith("#") ? ref.substring(1) : ref);
-      return require(bySeq(seq), field, "record " + seq + " does not exist");
+      return bySeq(Long.parseLong(ref.startsWith("#") ? ref.substring(1) : ref));
     }
     int colon = ref.indexOf(':');
     if (colon > 0) {
@@ -201,12 +211,24 @@ public final class RefResolver {
       String name = at >= 0 ? rest.substring(0, at) : rest;
       String version = at >= 0 ? rest.substring(at + 1) : null;
       if (!name.isEmpty()) {
-        return require(byName(kind, name, version), field,
-            "no " + kind + " record named '" + RecordSchema.printable(rest) + "'");
+        return byName(kind, name, version);
       }
     }
     throw new InvalidRecordException(field, "'" + RecordSchema.printable(ref)
         + "' is not a record reference (use a sequence number, sha256:HASH, or kind:name@version)");
+  }
+
+  /** Why {@code ref}, a well-formed reference that {@link #find} did not find, names nothing. */
+  private static String missing(String ref) {
+    if (HEX64.matcher(ref).matches()) {
+      return "no record with hash "
+          + (ref.startsWith("sha256:") ? ref.substring(7) : ref).toLowerCase(java.util.Locale.ROOT);
+    }
+    if (DIGITS.matcher(ref).matches()) {
+      return "record " + Long.parseLong(ref.startsWith("#") ? ref.substring(1) : ref) + " does not exist";
+    }
+    return "no " + ref.substring(0, ref.indexOf(':')) + " record named '"
+        + RecordSchema.printable(ref.substring(ref.indexOf(':') + 1)) + "'";
   }
 
   private static Target require(Target t, String field, String message) throws InvalidRecordException {

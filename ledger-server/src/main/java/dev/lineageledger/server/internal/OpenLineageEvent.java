@@ -129,9 +129,16 @@ public final class OpenLineageEvent {
    * instant), so the same event delivered twice is recognised whatever its JSON formatting.
    */
   public String eventId() {
-    String instant = OffsetDateTime.parse(eventTime).toInstant().toString();
-    return "sha256:" + sha256Hex(runId.toLowerCase(Locale.ROOT) + "\n" + eventType + "\n" + instant);
+    String id = eventId;
+    if (id == null) {
+      String instant = OffsetDateTime.parse(eventTime).toInstant().toString();
+      id = "sha256:" + sha256Hex(runId.toLowerCase(Locale.ROOT) + "\n" + eventType + "\n" + instant);
+      eventId = id; // a String: safe to publish racily, and every thread computes the same
+    }
+    return id;
   }
+
+  private String eventId;
 
   static String sha256Hex(String s) {
     try {

@@ -97,7 +97,7 @@ public final class OpenLineageIngest {
           version = "run-" + ev.runId;
         } else {
           // An unversioned input is the latest version the ledger knows at ingest time.
-          Optional<LedgerRecord> latest = find("dataset:" + d.ledgerName());
+          Optional<LedgerRecord> latest = ledger.find("dataset:" + d.ledgerName());
           version = latest.map(r -> r.text("version")).orElse("unversioned");
         }
       }
@@ -107,13 +107,13 @@ public final class OpenLineageIngest {
     for (String k : keys) {
       Long seq = durable.get(k);
       if (seq == null && !stored.containsKey(k)) {
-        seq = find(k).map(LedgerRecord::seq).orElse(null);
+        seq = ledger.find(k).map(LedgerRecord::seq).orElse(null);
       }
       stored.put(k, seq);
     }
     Long storedRun = durable.get(tKey);
     if (storedRun == null) {
-      storedRun = find(tKey).map(LedgerRecord::seq).orElse(null);
+      storedRun = ledger.find(tKey).map(LedgerRecord::seq).orElse(null);
     }
 
     List<Planned> plan = new ArrayList<>();
@@ -256,14 +256,6 @@ public final class OpenLineageIngest {
         + " event); a run has one terminal event");
     b.put("field", "run.runId");
     return new Outcome(409, b);
-  }
-
-  private Optional<LedgerRecord> find(String ref) throws LedgerException {
-    try {
-      return Optional.of(ledger.resolve(ref));
-    } catch (InvalidRecordException e) {
-      return Optional.empty();
-    }
   }
 
   private static ObjectNode datasetBody(OpenLineageEvent ev, OpenLineageEvent.Dataset d,
