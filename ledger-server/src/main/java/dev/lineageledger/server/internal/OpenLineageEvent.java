@@ -73,7 +73,8 @@ public final class OpenLineageEvent {
     } else {
       eventType = type.textValue();
     }
-    eventTime = timestamp(e, "eventTime", true);
+    eventTime = text(e, "eventTime", true, 64);
+    eventInstant = instant(eventTime, "eventTime");
     producer = text(e, "producer", true, 2048);
     JsonNode run = object(e, "run", true);
     String rid = text(run, "runId", true, 64, "run.runId");
@@ -131,13 +132,13 @@ public final class OpenLineageEvent {
   public String eventId() {
     String id = eventId;
     if (id == null) {
-      String instant = OffsetDateTime.parse(eventTime).toInstant().toString();
-      id = "sha256:" + sha256Hex(runId.toLowerCase(Locale.ROOT) + "\n" + eventType + "\n" + instant);
+      id = "sha256:" + sha256Hex(runId + "\n" + eventType + "\n" + eventInstant);
       eventId = id; // a String: safe to publish racily, and every thread computes the same
     }
     return id;
   }
 
+  private final String eventInstant;
   private String eventId;
 
   static String sha256Hex(String s) {
@@ -279,19 +280,16 @@ public final class OpenLineageEvent {
     return s;
   }
 
-  private static String timestamp(JsonNode n, String f, boolean required) throws BadRequest {
-    String s = text(n, f, required, 64);
-    if (s != null) {
-      if (!TIMESTAMP.matcher(s).matches()) {
-        throw BadRequest.field(f, "must be an ISO 8601 date-time with a time zone, e.g. 2026-11-30T01:02:03.456Z");
-      }
-      try {
-        OffsetDateTime.parse(s);
-      } catch (DateTimeParseException ex) {
-        throw BadRequest.field(f, "is not a valid date-time");
-      }
+  /** Checks {@code eventTime} and answers it as the instant it names (ISO 8601, UTC). */
+  private static String instant(String s, String f) throws BadRequest {
+    if (!TIMESTAMP.matcher(s).matches()) {
+      throw BadRequest.field(f, "must be an ISO 8601 date-time with a time zone, e.g. 2026-11-30T01:02:03.456Z");
     }
-    return s;
+    try {
+      return OffsetDateTime.parse(s).toInstant().toString();
+    } catch (DateTimeParseException ex) {
+      throw BadRequest.field(f, "is not a valid date-time");
+    }
   }
 
   private static String optText(JsonNode n, String f) {
