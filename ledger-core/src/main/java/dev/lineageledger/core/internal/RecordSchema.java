@@ -46,20 +46,27 @@ public final class RecordSchema {
     TO_REF
   }
 
+  /** A field of a kind; {@code path} is how errors name it ({@code body.NAME}). */
   record Field(
       String name, Type type, boolean required, Set<String> values, Set<String> refKinds,
-      EdgeDirection direction) {}
+      EdgeDirection direction, String path) {
+    Field(String name, Type type, boolean required, Set<String> values, Set<String> refKinds,
+        EdgeDirection direction) {
+      this(name, type, required, values, refKinds, direction, "body." + name);
+    }
+  }
 
-  private static final Pattern DIGEST =
-      Pattern.compile("(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128}"
-          + "|sha3-256:[0-9a-f]{64}|blake2b:[0-9a-f]{128}|md5:[0-9a-f]{32})");
-  private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.+");
+  /** Digest algorithms and the number of lowercase hex digits each takes (docs/FORMAT.md §3). */
+  private static final Map<String, Integer> DIGEST_HEX_DIGITS = Map.of("sha256", 64,
+      "sha384", 96, "sha512", 128, "sha3-256", 64, "blake2b", 128, "md5", 32);
   private static final Pattern TIMESTAMP =
       Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})");
 
   private static final Set<String> DATA_KINDS = Set.of();  // empty = any kind
 
   private static final Map<String, List<Field>> KINDS = new LinkedHashMap<>();
+  /** The names of each kind's fields, for the unknown-field check every append makes. */
+  private static final Map<String, Set<String>> FIELD_NAMES = new java.util.HashMap<>();
 
   static {
     KINDS.put("dataset", List.of(
@@ -98,6 +105,8 @@ public final class RecordSchema {
     KINDS.put("key", List.of(
         e("action", Set.of("add", "revoke")), f("key", Type.VERIFIER_KEY, true),
         f("comment", Type.TEXT, false)));
+    KINDS.forEach((kind, fields) -> FIELD_NAMES.put(kind,
+        fields.stream().map(Field::name).collect(java.util.stream.Collectors.toUnmodifiableSet())));
   }
 
   /** Fields with meaning in custom kinds; every other custom field is free-form JSON. */
@@ -105,6 +114,8 @@ public final class RecordSchema {
       f("name", Type.NAME, false), f("version", Type.VERSION, false),
       ref("inputs", Type.REF_LIST, false, DATA_KINDS, EdgeDirection.FROM_REF),
       ref("outputs", Type.REF_LIST, false, DATA_KINDS, EdgeDirection.TO_REF));
+  private static final Set<String> CUSTOM_KNOWN_NAMES =
+      Set.of("name", "version", "inputs", "outputs");
 
   private RecordSchema() {}
 
@@ -139,10 +150,11 @@ public final class RecordSchema {
     List<RefSlot> refs = new ArrayList<>();
     List<Field> fields = KINDS.get(kind.name());
     if (fields != null) {
+      Set<String> known = FIELD_NAMES.get(kind.name());
       Iterator<String> names = body.fieldNames();
       while (names.hasNext()) {
         String n = names.next();
-        if (fields.stream().noneMatch(x -> x.name.equals(n))) {
+        if (!known.contains(n)) {
           throw new InvalidRecordException("body." + printable(n),
               "unknown field for kind " + kind + " (put custom data in body.properties)");
         }
@@ -151,10 +163,10 @@ public final class RecordSchema {
         JsonNode v = body.get(fd.name);
         if (v == null || v.isNull()) {
           if (fd.required) {
-            throw new InvalidRecordException("body." + fd.name, "is required for kind " + kind);
+            throw new InvalidRecordException(fd.path, "is required for kind " + kind);
           }
           if (v != null) {
-            throw new InvalidRecordException("body." + fd.name, "must not be null (omit it)");
+            throw new InvalidRecordException(fd.path, "must not be null (omit it)");
           }
           continue;
         }
@@ -168,7 +180,7 @@ public final class RecordSchema {
         }
       }
       for (Map.Entry<String, JsonNode> en : body.properties()) {
-        if (CUSTOM_KNOWN.stream().noneMatch(x -> x.name.equals(en.getKey()))) {
+        if (!CUSTOM_KNOWN_NAMES.contains(en.getKey())) {
           checkJson("body." + printable(en.getKey()), en.getValue());
         }
       }
@@ -294,7 +306,7 @@ public final class RecordSchema {
 
   private static void check(Field fd, JsonNode v, List<RefSlot> refs)
       throws InvalidRecordException {
-    String path = "body." + fd.name;
+    String path = fd.path;
     switch (fd.type) {
       case NAME -> line(path, v, MAX_NAME);
       case VERSION -> {
@@ -307,13 +319,13 @@ public final class RecordSchema {
       case TEXT -> forbidden(path, text(path, v, MAX_TEXT), true);
       case URI -> {
         String s = line(path, v, MAX_URI);
-        if (!URI_SCHEME.matcher(s).matches() || s.indexOf(' ') >= 0) {
+        if (!isAbsoluteUri(s)) {
           throw new InvalidRecordException(path, "must be an absolute URI such as s3://bucket/key");
         }
       }
       case DIGEST -> {
         String s = line(path, v, 200);
-        if (!DIGEST.matcher(s).matches()) {
+        if (!isDigest(s)) {
           throw new InvalidRecordException(path,
               "must be ALGORITHM:LOWERCASE-HEX, e.g. sha256: followed by 64 hex digits");
         }
@@ -386,6 +398,57 @@ public final class RecordSchema {
         }
       }
     }
+  }
+
+  /**
+   * {@code ALGORITHM:HEX} for a known algorithm, with exactly its number of lowercase hex
+   * digits.
+   */
+  static boolean isDigest(String s) {
+    int colon = s.indexOf(':');
+    Integer digits = colon < 0 ? null : DIGEST_HEX_DIGITS.get(s.substring(0, colon));
+    if (digits == null || s.length() != colon + 1 + digits) {
+      return false;
+    }
+    for (int i = colon + 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * An RFC 3986 scheme ({@code ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )}), a colon, then at
+   * least one character, none of them a space or a line terminator.
+   */
+  static boolean isAbsoluteUri(String s) {
+    if (s.isEmpty() || !isAsciiLetter(s.charAt(0))) {
+      return false;
+    }
+    int i = 1;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (!(isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) {
+        break;
+      }
+      i++;
+    }
+    if (i >= s.length() - 1 || s.charAt(i) != ':') {
+      return false;
+    }
+    for (int j = i + 1; j < s.length(); j++) {
+      char c = s.charAt(j);
+      if (c == ' ' || c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
   }
 
   /**
