@@ -138,8 +138,20 @@ public final class Envelope {
     if (s == null) {
       return "null".getBytes(StandardCharsets.US_ASCII); // as build() stores it
     }
-    return dev.lineageledger.core.CanonicalJson.canonicalize(
-        com.fasterxml.jackson.databind.node.TextNode.valueOf(s));
+    // Printable ASCII other than '"' and '\\' is its own RFC 8785 serialisation (§3.2.2.2):
+    // the common case (kinds, hex, times, most actors) without the general serialiser.
+    byte[] out = new byte[s.length() + 2];
+    out[0] = '"';
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return dev.lineageledger.core.CanonicalJson.canonicalize(
+            com.fasterxml.jackson.databind.node.TextNode.valueOf(s));
+      }
+      out[i + 1] = (byte) c;
+    }
+    out[out.length - 1] = '"';
+    return out;
   }
 
   /** Structural parse of an envelope; the caller has already checked canonical form. */
