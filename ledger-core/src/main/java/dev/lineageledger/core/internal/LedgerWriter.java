@@ -144,8 +144,17 @@ public final class LedgerWriter implements AutoCloseable {
    */
   private boolean lastBatchTimedOutOnLock;
 
-  /** Records committed before this size are in the store's index (as last seen). */
-  private long indexedSize;
+  /**
+   * Records committed before this size are in the store's index (as last seen). Written by
+   * whichever thread runs a catch-up: the committer for one started after a pipelined commit
+   * ({@link #indexing}), else this writer's thread, which first waits for that one.
+   */
+  private volatile long indexedSize;
+  /**
+   * A catch-up running on the committer thread, or null: it uses the store's write connection,
+   * so this thread waits for it ({@link #awaitIndexing}) before using that connection itself.
+   */
+  private Future<?> indexing;
 
   public LedgerWriter(LedgerStore store, String origin, LedgerOptions options, boolean perRecord) {
     this.store = store;
@@ -355,6 +364,13 @@ public final class LedgerWriter implements AutoCloseable {
       fatal = t;
     } finally {
       Throwable why = fatal != null ? fatal : new LedgerException("the ledger is closed");
+      if (indexing != null) {
+        try {
+          indexing.get(); // before the store closes under it
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+          // derived data: the next writer catches up
+        }
+      }
       if (inFlightDone != null) {
         try {
           inFlightDone.get(); // the committer completes what it commits or fails
@@ -491,9 +507,12 @@ public final class LedgerWriter implements AutoCloseable {
       if (o.checkpoint != null && o.checkpoint.size() >= g.end) {
         uncoveredSinceNanos = -1;
       }
-      if (size - indexedSize >= LedgerStore.INDEX_LAG) {
-        catchUpIndex(LedgerStore.INDEX_LAG,
-            size - indexedSize >= 4L * LedgerStore.INDEX_LAG);
+      if (size - indexedSize >= LedgerStore.INDEX_LAG && (indexing == null || indexing.isDone())) {
+        // On the committer, ahead of the next group's commit (the same write lock either way),
+        // while this thread goes on building groups.
+        long sizeNow = size;
+        boolean wait = sizeNow - indexedSize >= 4L * LedgerStore.INDEX_LAG;
+        indexing = committer.submit(() -> catchUpIndex(sizeNow, LedgerStore.INDEX_LAG, wait));
       }
       return true;
     }
@@ -523,7 +542,7 @@ public final class LedgerWriter implements AutoCloseable {
     return Math.min(idleIndex, Math.max(1, TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime()) + 1));
   }
 
-  private void maybeTimedCheckpoint() {
+  private void maybeTimedCheckpoint() throws InterruptedException {
     if (uncoveredSinceNanos < 0 || checkpointSigner == null || options.checkpointIntervalMillis() == 0) {
       return;
     }
@@ -654,7 +673,8 @@ public final class LedgerWriter implements AutoCloseable {
             && size - lastCheckpointSize >= options.checkpointEveryRecords());
   }
 
-  private void commit(List<Unit> batch) {
+  private void commit(List<Unit> batch) throws InterruptedException {
+    awaitIndexing(); // the write connection is this thread's again
     List<Unit> accepted = new ArrayList<>();
     List<List<Receipt>> receipts = new ArrayList<>();
     StoredCheckpoint cp = null;
@@ -743,7 +763,7 @@ public final class LedgerWriter implements AutoCloseable {
   }
 
   /** Bookkeeping after a commit of this writer: index catch-up, checkpoint coverage. */
-  private void afterCommit(StoredCheckpoint cp) {
+  private void afterCommit(StoredCheckpoint cp) throws InterruptedException {
     if (size - indexedSize >= LedgerStore.INDEX_LAG) {
       // Opportunistic while the lag is moderate; past 4× it waits for the lock, so memory stays
       // bounded even when other writers keep the lock busy.
@@ -910,20 +930,42 @@ public final class LedgerWriter implements AutoCloseable {
    * another writer holds the lock) is retried after the next commit: the records stay served
    * from memory meanwhile, and every acknowledged record is already durable in the log.
    */
-  private void catchUpIndex(long atLeast, boolean wait) {
+  private void catchUpIndex(long atLeast, boolean wait) throws InterruptedException {
+    awaitIndexing();
+    catchUpIndex(size, atLeast, wait);
+  }
+
+  /** The catch-up itself, against the log size {@code size} as the writer last knew it. */
+  private void catchUpIndex(long size, long atLeast, boolean wait) {
     try {
+      long indexed = indexedSize;
       while (true) {
         long k = store.catchUpIndex(LedgerStore.INDEX_BATCH, wait);
-        indexedSize += k;
-        if (k == 0 || (atLeast > 0 && size >= 0 && size - indexedSize < atLeast)) {
+        indexed += k;
+        if (k == 0 || (atLeast > 0 && size >= 0 && size - indexed < atLeast)) {
           break;
         }
       }
-      if (size >= 0 && indexedSize > size) {
-        indexedSize = size;
-      }
+      indexedSize = size >= 0 ? Math.min(indexed, size) : indexed;
     } catch (LedgerException e) {
       // retried later; see above
+    }
+  }
+
+  /** Waits for a catch-up started on the committer thread, if any. */
+  private void awaitIndexing() throws InterruptedException {
+    Future<?> f = indexing;
+    if (f == null) {
+      return;
+    }
+    indexing = null;
+    try {
+      f.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      // a RuntimeException from the store: like a LedgerException, retried after a commit
     }
   }
 
