@@ -1,5 +1,7 @@
 package dev.lineageledger.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +21,14 @@ import java.util.concurrent.TimeUnit;
  * end-to-end cases (signals, the real process environment, start-up).
  */
 final class Cli {
+  /** A user error: exit {@code code} and one line on stderr naming it, no stack trace. */
+  static void assertOneLineError(Result r, int code, String fragment) {
+    assertThat(r.code()).as(r.toString()).isEqualTo(code);
+    assertThat(r.err().lines().toList()).as(r.toString()).hasSize(1);
+    assertThat(r.err()).as(r.toString()).startsWith("ledger: ").contains(fragment)
+        .doesNotContain("\tat ").doesNotContain("Exception");
+  }
+
   record Result(int code, String out, String err) {
     @Override
     public String toString() {

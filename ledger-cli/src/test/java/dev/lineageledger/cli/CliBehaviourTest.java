@@ -1,5 +1,6 @@
 package dev.lineageledger.cli;
 
+import static dev.lineageledger.cli.Cli.assertOneLineError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineageledger.core.Ed25519Signer;
@@ -45,13 +46,6 @@ class CliBehaviourTest {
     args.addAll(List.of(more));
     Cli.Result r = cli.run(args.toArray(String[]::new));
     assertThat(r.code()).as(r.toString()).isZero();
-  }
-
-  private static void assertOneLineError(Cli.Result r, int code, String fragment) {
-    assertThat(r.code()).as(r.toString()).isEqualTo(code);
-    assertThat(r.err().lines().toList()).as(r.toString()).hasSize(1);
-    assertThat(r.err()).as(r.toString()).startsWith("ledger: ").contains(fragment)
-        .doesNotContain("\tat ").doesNotContain("Exception");
   }
 
   // ------------------------------------------------------------------ usage and help

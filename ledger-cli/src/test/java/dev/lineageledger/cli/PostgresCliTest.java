@@ -1,5 +1,6 @@
 package dev.lineageledger.cli;
 
+import static dev.lineageledger.cli.Cli.assertOneLineError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,13 +50,6 @@ class PostgresCliTest {
   private Cli.Result ok(Cli.Result r) {
     assertThat(r.code()).as(r.toString()).isZero();
     return r;
-  }
-
-  private static void assertOneLineError(Cli.Result r, int code, String fragment) {
-    assertThat(r.code()).as(r.toString()).isEqualTo(code);
-    assertThat(r.err().lines().toList()).as(r.toString()).hasSize(1);
-    assertThat(r.err()).as(r.toString()).startsWith("ledger: ").contains(fragment)
-        .doesNotContain("\tat ").doesNotContain("Exception");
   }
 
   @Test
