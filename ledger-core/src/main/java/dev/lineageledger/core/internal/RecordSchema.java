@@ -105,8 +105,11 @@ public final class RecordSchema {
     KINDS.put("key", List.of(
         e("action", Set.of("add", "revoke")), f("key", Type.VERIFIER_KEY, true),
         f("comment", Type.TEXT, false)));
-    KINDS.forEach((kind, fields) -> FIELD_NAMES.put(kind,
-        fields.stream().map(Field::name).collect(java.util.stream.Collectors.toUnmodifiableSet())));
+    KINDS.forEach((kind, fields) -> FIELD_NAMES.put(kind, names(fields)));
+  }
+
+  private static Set<String> names(List<Field> fields) {
+    return fields.stream().map(Field::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   /** Fields with meaning in custom kinds; every other custom field is free-form JSON. */
@@ -114,8 +117,7 @@ public final class RecordSchema {
       f("name", Type.NAME, false), f("version", Type.VERSION, false),
       ref("inputs", Type.REF_LIST, false, DATA_KINDS, EdgeDirection.FROM_REF),
       ref("outputs", Type.REF_LIST, false, DATA_KINDS, EdgeDirection.TO_REF));
-  private static final Set<String> CUSTOM_KNOWN_NAMES =
-      Set.of("name", "version", "inputs", "outputs");
+  private static final Set<String> CUSTOM_KNOWN_NAMES = names(CUSTOM_KNOWN);
 
   private RecordSchema() {}
 
